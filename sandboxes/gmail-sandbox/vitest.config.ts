@@ -1,0 +1,5 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  test: { name: 'gmail-sandbox', include: ['test/**/*.test.ts'], testTimeout: 20_000, hookTimeout: 30_000 },
+});

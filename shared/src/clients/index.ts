@@ -1,0 +1,3 @@
+export * from './userClient.ts';
+export * from './orderClient.ts';
+export * from './notificationClient.ts';

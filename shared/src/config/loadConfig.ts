@@ -1,0 +1,36 @@
+import type { z } from 'zod';
+
+/** Thrown when the environment does not satisfy a service's config schema. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses `env` with a zod schema. On failure throws one ConfigError whose message is a single line
+ * naming every bad variable, e.g. `Invalid configuration: PORT must be a whole number (got "abc")`.
+ */
+export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || 'environment';
+    const raw = typeof issue.path[0] === 'string' ? env[issue.path[0]] : undefined;
+    const got = raw === undefined ? 'not set' : `got ${JSON.stringify(raw)}`;
+    return `${name} ${issue.message} (${got})`;
+  });
+  throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+}
+
+/** Runs a service's start-up; a ConfigError ends the process with its one line and exit code 1. */
+export async function runMain(main: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+    } else {
+      console.error('Start-up failed:', error instanceof Error ? (error.stack ?? error.message) : error);
+    }
+    process.exit(1);
+  }
+}

@@ -1,0 +1,5 @@
+export * from './common.ts';
+export * from './user.ts';
+export * from './order.ts';
+export * from './payment.ts';
+export * from './notification.ts';

@@ -1,0 +1,48 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { AppError } from '../errors/AppError.ts';
+import { PROBLEM_CONTENT_TYPE, problem } from '../errors/problem.ts';
+import { currentRequestId } from '../logging/requestContext.ts';
+
+/** body-parser's error types, mapped to what the client did wrong. */
+const BODY_PARSER_ERRORS: Record<string, [number, string, string]> = {
+  'entity.parse.failed': [400, 'invalid_json', 'The request body is not valid JSON.'],
+  'entity.too.large': [413, 'payload_too_large', 'The request body is too large.'],
+  'encoding.unsupported': [415, 'unsupported_encoding', 'The request body encoding is not supported.'],
+  'charset.unsupported': [415, 'unsupported_charset', 'The request body charset is not supported.'],
+  'request.aborted': [400, 'request_aborted', 'The request was aborted.'],
+  'parameters.too.many': [413, 'payload_too_large', 'The request has too many parameters.'],
+};
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new AppError(404, 'route_not_found', `No route for ${req.method} ${req.path}.`));
+};
+
+/** The one error middleware: AppErrors as problems, client mistakes as 4xx, anything else a logged 500. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, _req, res, _next) => {
+    const requestId = currentRequestId();
+    const send = (status: number, body: object) => {
+      if (res.headersSent) return;
+      res.status(status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+    };
+
+    if (err instanceof AppError) {
+      for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
+      return send(err.status, problem(err.status, err.code, err.message, requestId, err.extras));
+    }
+    const parserError = typeof err?.type === 'string' ? BODY_PARSER_ERRORS[err.type] : undefined;
+    if (parserError) {
+      const [status, code, detail] = parserError;
+      return send(status, problem(status, code, detail, requestId));
+    }
+    if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500 && err.expose) {
+      return send(
+        err.status,
+        problem(err.status, 'bad_request', 'The request could not be processed.', requestId),
+      );
+    }
+    logger.error({ err }, 'unhandled error');
+    return send(500, problem(500, 'internal_error', 'An unexpected error occurred.', requestId));
+  };
+}

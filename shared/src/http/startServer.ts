@@ -1,0 +1,63 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+
+export interface RunningServer {
+  server: Server;
+  port: number;
+  url: string;
+  /** Stops accepting, lets in-flight requests finish (up to the timeout), then runs onClose. */
+  close(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  port: number;
+  host: string;
+  logger: Logger;
+  shutdownTimeoutMs?: number;
+  /** Runs after the last request finished: stop workers, close the store. */
+  onClose?: () => Promise<void> | void;
+  /** Install SIGTERM/SIGINT handlers that close and exit (the service's main does; tests do not). */
+  handleSignals?: boolean;
+}
+
+export async function startServer(app: Express, options: StartServerOptions): Promise<RunningServer> {
+  const { logger, shutdownTimeoutMs = 10_000 } = options;
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(options.port, options.host, (error?: Error) => (error ? reject(error) : resolve(s)));
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), shutdownTimeoutMs);
+      await drained;
+      clearTimeout(timer);
+      await options.onClose?.();
+    })());
+
+  if (options.handleSignals) {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        logger.info({ signal }, 'shutting down');
+        close().then(
+          () => {
+            logger.info('stopped');
+            process.exit(0);
+          },
+          (error: unknown) => {
+            logger.error({ err: error }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      });
+    }
+  }
+  logger.info({ url }, 'listening');
+  return { server, port, url, close };
+}

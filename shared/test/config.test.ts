@@ -1,0 +1,62 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  ConfigError,
+  baseEnv,
+  envPort,
+  envUrl,
+  loadConfig,
+  loadOrCreateDevKeys,
+  resolveAuthKeys,
+} from '../src/index.ts';
+
+const schema = z.object({ ...baseEnv, PORT: envPort(3000), UPSTREAM_URL: envUrl('http://127.0.0.1:1') });
+
+describe('config', () => {
+  it('when everything is valid or defaulted, the typed config comes back', () => {
+    const config = loadConfig(schema, { PORT: '3100', UPSTREAM_URL: 'http://example.test/' });
+    expect(config).toMatchObject({ PORT: 3100, HOST: '127.0.0.1', UPSTREAM_URL: 'http://example.test' });
+  });
+
+  it('when PORT is not a number, one line names the variable and what it got', () => {
+    const error = (() => {
+      try {
+        loadConfig(schema, { PORT: 'abc' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toBe(
+      'Invalid configuration: PORT must be a whole number from 0 to 65535 (got "abc")',
+    );
+    expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('when several variables are bad, all are named on the one line', () => {
+    expect(() => loadConfig(schema, { PORT: '70000', LOG_LEVEL: 'loud' })).toThrow(
+      /PORT .*; LOG_LEVEL|LOG_LEVEL .*; PORT/,
+    );
+  });
+
+  it('in production, missing keys stop start-up instead of generating dev keys', () => {
+    expect(() => resolveAuthKeys({ NODE_ENV: 'production' }, { needsPrivateKey: false })).toThrow(
+      /JWT_PUBLIC_KEY .* SERVICE_TOKEN_SECRET must be set in production/,
+    );
+  });
+
+  it('when several processes create the dev keys at once, they all end up with the same keys', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'keys-')), 'keys', 'dev-keys.json');
+    const script = `import { loadOrCreateDevKeys } from ${JSON.stringify(new URL('../src/auth/devKeys.ts', import.meta.url).pathname)};
+      process.stdout.write(loadOrCreateDevKeys(${JSON.stringify(file)}).serviceSecret);`;
+    const tsx = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
+    const runs = Array.from({ length: 3 }, () => execFileSync(tsx, ['-e', script], { encoding: 'utf8' }));
+    expect(existsSync(file)).toBe(true);
+    expect(new Set(runs)).toEqual(new Set([JSON.parse(readFileSync(file, 'utf8')).serviceSecret]));
+    expect(loadOrCreateDevKeys(file).serviceSecret).toBe(runs[0]);
+  });
+});

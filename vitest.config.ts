@@ -1,0 +1,8 @@
+import { defineConfig } from 'vitest/config';
+
+// One runner for the whole workspace: every package's test/ folder is a project.
+export default defineConfig({
+  test: {
+    projects: ['shared', 'services/*', 'sandboxes/*'],
+  },
+});
