@@ -1,5 +1,6 @@
 export * from './config/loadConfig.ts';
 export * from './config/envSchemas.ts';
+export * from './config/paths.ts';
 export * from './logging/logger.ts';
 export * from './logging/requestContext.ts';
 export * from './errors/AppError.ts';
