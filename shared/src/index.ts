@@ -18,3 +18,4 @@ export * from './client/createHttpClient.ts';
 export * from './db/openSqlite.ts';
 export * from './metrics/metrics.ts';
 export * from './money.ts';
+export * from './openapi/index.ts';

@@ -20,6 +20,7 @@ export const PAYMENT_STATUSES = [
   'refunded',
 ] as const;
 export const PaymentStatus = z.enum(PAYMENT_STATUSES);
+export type PaymentStatus = z.infer<typeof PaymentStatus>;
 
 export const Payment = z.object({
   id: Id,
@@ -28,7 +29,8 @@ export const Payment = z.object({
   amount: z.number().int(),
   currency: z.string(),
   status: PaymentStatus,
-  payment_intent_id: z.string(),
+  /** Null only while the PaymentIntent's creation is unconfirmed (Stripe did not answer yet). */
+  payment_intent_id: z.string().nullable(),
   /** For the client-confirmed flow only; null once the payment is final. */
   client_secret: z.string().nullable(),
   last_error: z
@@ -38,3 +40,9 @@ export const Payment = z.object({
   updated_at: Timestamp,
 });
 export type Payment = z.infer<typeof Payment>;
+
+/** `GET /api/payments?order_id=<id>`: the payment of one order. */
+export const PaymentForOrderQuery = z.strictObject({ order_id: Id });
+
+/** `POST /api/payment/:id/refund` refunds the whole amount; the body, if any, must be empty. */
+export const RefundBody = z.strictObject({});

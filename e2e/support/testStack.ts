@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateDevKeys } from '@shop/shared';
+import { DEFAULT_PORTS, type Ports, type ProcessName } from '../../scripts/stack/processes.ts';
+import { startStack, type Stack } from '../../scripts/stack/startStack.ts';
+import { freePorts } from './freePorts.ts';
+
+export interface TestStack {
+  stack: Stack;
+  url(name: ProcessName): string;
+  /** Every output line of every process, prefixed with its name: for checks over the logs. */
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole system for a test: the real start-up code (scripts/stack) on free ports, with keys of
+ * its own, databases in a temp folder, short retry intervals and no rate limits.
+ */
+export async function startTestStack(extraEnv: Record<string, string> = {}): Promise<TestStack> {
+  const names = Object.keys(DEFAULT_PORTS) as ProcessName[];
+  const allocated = await freePorts(names.length);
+  const ports = Object.fromEntries(names.map((name, i) => [name, allocated[i]])) as Ports;
+  const dataDir = mkdtempSync(join(tmpdir(), 'shop-e2e-'));
+  const keys = generateDevKeys();
+  const logs: string[] = [];
+  const stack = await startStack({
+    ports,
+    onLine: (name, line) => logs.push(`${name} | ${line}`),
+    env: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      JWT_PRIVATE_KEY: keys.privateKey,
+      JWT_PUBLIC_KEY: keys.publicKey,
+      SERVICE_TOKEN_SECRET: keys.serviceSecret,
+      USER_DB_PATH: join(dataDir, 'users.sqlite'),
+      ORDER_DB_PATH: join(dataDir, 'orders.sqlite'),
+      PAYMENT_DB_PATH: join(dataDir, 'payments.sqlite'),
+      NOTIFICATION_DB_PATH: join(dataDir, 'notifications.sqlite'),
+      BCRYPT_COST: '4',
+      USER_LOGIN_RATE_LIMIT: '0',
+      USER_REGISTER_RATE_LIMIT: '0',
+      PAYMENT_WORKER_INTERVAL_MS: '200',
+      PAYMENT_RETRY_BASE_MS: '200',
+      NOTIFY_WORKER_INTERVAL_MS: '200',
+      NOTIFY_RETRY_BASE_MS: '200',
+      // Real credentials in the developer's shell must not leak into tests.
+      STRIPE_SECRET_KEY: '',
+      STRIPE_WEBHOOK_SECRET: '',
+      GMAIL_CLIENT_ID: '',
+      GMAIL_CLIENT_SECRET: '',
+      GMAIL_REFRESH_TOKEN: '',
+      MONGODB_URI: '',
+      ...extraEnv,
+    },
+  });
+  return {
+    stack,
+    url: (name) => stack.url(name),
+    logs,
+    async stop() {
+      await stack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

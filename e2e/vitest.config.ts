@@ -1,0 +1,12 @@
+import { defineProject } from 'vitest/config';
+
+// Each file starts a whole stack (six processes): run files one at a time, with room to start.
+export default defineProject({
+  test: {
+    name: 'e2e',
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    fileParallelism: false,
+  },
+});

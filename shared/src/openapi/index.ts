@@ -1,0 +1,3 @@
+export * from './operations.ts';
+export * from './buildOpenApi.ts';
+export * from './docsRouter.ts';
