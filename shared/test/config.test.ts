@@ -60,3 +60,14 @@ describe('config', () => {
     expect(loadOrCreateDevKeys(file).serviceSecret).toBe(runs[0]);
   });
 });
+
+describe('config errors never print secrets', () => {
+  it('when a secret is too short, the line names it but hides its value', () => {
+    const withSecret = z.object({
+      SERVICE_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters'),
+    });
+    expect(() => loadConfig(withSecret, { SERVICE_TOKEN_SECRET: 'hunter2' })).toThrow(
+      'Invalid configuration: SERVICE_TOKEN_SECRET must be at least 32 characters (value hidden)',
+    );
+  });
+});

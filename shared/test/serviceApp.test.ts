@@ -196,3 +196,15 @@ describe('authentication', () => {
     expect(res.status).toBe(403);
   });
 });
+
+describe('field messages', () => {
+  it('a field of the wrong type is reported as such, and a missing one as Required', async () => {
+    const { app } = buildApp();
+    const res = await request(app).post('/echo').send({ name: 42 });
+    const byField = Object.fromEntries(
+      res.body.errors.map((e: { field: string; message: string }) => [e.field, e.message]),
+    );
+    expect(byField.name).toMatch(/expected string/);
+    expect(byField.age).toBe('Required');
+  });
+});

@@ -15,7 +15,8 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || 'environment';
     const raw = typeof issue.path[0] === 'string' ? env[issue.path[0]] : undefined;
-    const got = raw === undefined ? 'not set' : `got ${JSON.stringify(raw)}`;
+    const secret = /SECRET|KEY|TOKEN|PASSWORD|URI/.test(name);
+    const got = raw === undefined ? 'not set' : secret ? 'value hidden' : `got ${JSON.stringify(raw)}`;
     return `${name} ${issue.message} (${got})`;
   });
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);

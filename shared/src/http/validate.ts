@@ -17,7 +17,8 @@ export function parseRequest<S extends Schemas>(req: Request, schemas: S): Parse
     const schema = schemas[part];
     if (!schema) continue;
     const input = part === 'body' && req.body === undefined ? {} : req[part];
-    const result = schema.safeParse(input);
+    // reportInput lets a missing field ("Required") be told apart from a wrong type.
+    const result = schema.safeParse(input, { reportInput: true });
     if (result.success) {
       parsed[part] = result.data;
       continue;
