@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { authEnv, baseEnv, dataPath, envInt, envPort, envUrl } from '@shop/shared';
+
+/** Every variable the user-service reads, with defaults that work on a development machine. */
+export const userServiceEnv = z
+  .object({
+    ...baseEnv,
+    ...authEnv,
+    USER_SERVICE_PORT: envPort(3001),
+    USER_DB_PATH: z.string().min(1, 'must not be empty').default(dataPath('user-service.sqlite')),
+    // Empty counts as unset, so `MONGODB_URI=` in a .env file keeps the SQLite store.
+    MONGODB_URI: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
+    BCRYPT_COST: envInt(10, 4, 15),
+    JWT_TTL_SECONDS: envInt(3600, 60, 7 * 24 * 3600),
+    USER_LOGIN_RATE_LIMIT: envInt(20, 0, 100_000),
+    USER_REGISTER_RATE_LIMIT: envInt(10, 0, 100_000),
+    USER_RATE_LIMIT_WINDOW_MS: envInt(60_000, 1000, 24 * 3600 * 1000),
+    NOTIFICATION_SERVICE_URL: envUrl('http://127.0.0.1:3004'),
+  })
+  // Cheap hashes are for tests and benchmarks; production keeps at least the library's default.
+  .refine((env) => env.NODE_ENV !== 'production' || env.BCRYPT_COST >= 10, {
+    message: 'must be at least 10 in production',
+    path: ['BCRYPT_COST'],
+  });
+
+export type UserServiceConfig = z.infer<typeof userServiceEnv>;
+
+/** The defaults, for tests and neighbouring services that start this app in-process. */
+export const defaultConfig = (): UserServiceConfig => userServiceEnv.parse({});

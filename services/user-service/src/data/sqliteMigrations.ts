@@ -1,0 +1,27 @@
+/**
+ * Append-only: `SQLITE_MIGRATIONS[i]` moves the schema from version i to i+1. Never edit one that
+ * has shipped; add the next instead.
+ */
+export const SQLITE_MIGRATIONS: string[] = [
+  `
+  CREATE TABLE users (
+    id            TEXT PRIMARY KEY,
+    username      TEXT NOT NULL COLLATE NOCASE,
+    email         TEXT NOT NULL COLLATE NOCASE,
+    password_hash TEXT NOT NULL,
+    created_at    TEXT NOT NULL
+  ) STRICT;
+  -- Uniqueness lives here, so two concurrent registrations cannot both win.
+  CREATE UNIQUE INDEX users_email_unique ON users (email);
+  CREATE UNIQUE INDEX users_username_unique ON users (username);
+
+  CREATE TABLE notification_preferences (
+    user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    kind       TEXT NOT NULL,
+    channel    TEXT NOT NULL,
+    enabled    INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, kind, channel)
+  ) STRICT, WITHOUT ROWID;
+  `,
+];

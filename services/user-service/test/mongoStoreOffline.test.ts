@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { createConnection, mongo } from 'mongoose';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@shop/shared';
+import { EMAIL_INDEX, USERNAME_INDEX, userModel } from '../src/data/mongoUserModel.ts';
+import { duplicateField, openMongoUserStore } from '../src/data/mongoUserStore.ts';
+import { openUserStore } from '../src/data/openUserStore.ts';
+import { refusedUrl } from './helpers.ts';
+
+// What can be checked without a MongoDB server; the full contract runs in store.test.ts with MONGODB_URI.
+describe('MongoDB store, without a server', () => {
+  const Users = userModel(createConnection());
+
+  it('declares a unique email index and a case-insensitive unique username index', () => {
+    const indexes = Users.schema.indexes();
+    expect(indexes).toContainEqual([
+      { email: 1 },
+      expect.objectContaining({ unique: true, name: EMAIL_INDEX }),
+    ]);
+    expect(indexes).toContainEqual([
+      { username: 1 },
+      expect.objectContaining({
+        unique: true,
+        name: USERNAME_INDEX,
+        collation: { locale: 'en', strength: 2 },
+      }),
+    ]);
+  });
+
+  it('accepts a UUID string as _id, lowercases the email and keeps only declared preference paths', async () => {
+    const doc = new Users({
+      _id: randomUUID(),
+      username: 'Ann',
+      email: 'Ann@Example.COM',
+      password_hash: '$2b$04$hash',
+      created_at: new Date(),
+      preferences: { welcome: { email: false, pigeon: true }, newsletter: { email: true } },
+    });
+    await expect(doc.validate()).resolves.toBeUndefined();
+    expect(doc.email).toBe('ann@example.com');
+    expect(doc.toObject().preferences).toEqual({ welcome: { email: false } });
+  });
+
+  it('maps a duplicate-key error to the field of the index that refused it', () => {
+    const error = (index: string, keyPattern?: object) =>
+      new mongo.MongoServerError({
+        message: `E11000 duplicate key error collection: shop.users index: ${index} dup key: { x: "y" }`,
+        code: 11000,
+        ...(keyPattern ? { keyPattern } : {}),
+      });
+    expect(duplicateField(error(EMAIL_INDEX, { email: 1 }))).toBe('email');
+    expect(duplicateField(error(USERNAME_INDEX, { username: 1 }))).toBe('username');
+    expect(duplicateField(error(USERNAME_INDEX))).toBe('username'); // older servers: only the message
+    expect(duplicateField(new mongo.MongoServerError({ message: 'other', code: 2 }))).toBeUndefined();
+  });
+
+  it('when no server answers, opening fails instead of hanging', async () => {
+    const uri = (await refusedUrl()).replace('http://', 'mongodb://');
+    await expect(openMongoUserStore(uri, { serverSelectionTimeoutMs: 300 })).rejects.toThrow();
+  });
+
+  it('when MONGODB_URI has another scheme, start-up stops with one line that does not echo the value', async () => {
+    const attempt = openUserStore({
+      MONGODB_URI: 'postgres://admin:s3cret@db/shop',
+      USER_DB_PATH: ':memory:',
+    });
+    await expect(attempt).rejects.toBeInstanceOf(ConfigError);
+    await expect(attempt).rejects.toThrow(/^Invalid configuration: MONGODB_URI must start with mongodb:\/\//);
+    await expect(attempt).rejects.not.toThrow(/s3cret/);
+  });
+});

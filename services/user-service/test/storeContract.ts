@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DuplicateUserError, type UserRecord, type UserStore } from '../src/data/userStore.ts';
+
+let counter = 0;
+function record(overrides: Partial<UserRecord> = {}): UserRecord {
+  counter += 1;
+  return {
+    id: randomUUID(),
+    username: `Store${counter}x${process.pid}`,
+    email: `store${counter}x${process.pid}@example.com`,
+    passwordHash: '$2b$04$abcdefghijklmnopqrstuuJ1Xn9P4c1n5rSxrTn3sFbQm0m4ixGzW',
+    createdAt: new Date('2025-01-02T03:04:05.678Z'),
+    ...overrides,
+  };
+}
+
+async function duplicateFieldOf(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+    return undefined;
+  } catch (error) {
+    if (error instanceof DuplicateUserError) return error.field;
+    throw error;
+  }
+}
+
+/**
+ * What every UserStore must do, run against each implementation (test/store.test.ts).
+ * `open` gives a fresh, empty store; `cleanup` removes what it left behind.
+ */
+export function storeContract(name: string, open: () => Promise<UserStore>, cleanup?: () => Promise<void>) {
+  describe(name, () => {
+    let store: UserStore;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+      await cleanup?.();
+    });
+
+    it('when a user is inserted, it is found by id and by email with every field intact', async () => {
+      const user = record();
+      await store.insertUser(user);
+      expect(await store.findById(user.id)).toEqual(user);
+      expect(await store.findByEmail(user.email)).toEqual(user);
+    });
+
+    it('when nothing matches, look-ups find nothing', async () => {
+      expect(await store.findById(randomUUID())).toBeUndefined();
+      expect(await store.findByEmail('nobody@example.com')).toBeUndefined();
+    });
+
+    it('when an email differs only in case, the second insert fails on email and is not stored', async () => {
+      const first = record();
+      await store.insertUser(first);
+      const second = record({ email: first.email.toUpperCase() });
+      expect(await duplicateFieldOf(store.insertUser(second))).toBe('email');
+      expect(await store.findById(second.id)).toBeUndefined();
+    });
+
+    it('when a username differs only in case, the second insert fails on username', async () => {
+      const first = record();
+      await store.insertUser(first);
+      const second = record({ username: first.username.toLowerCase() });
+      expect(await duplicateFieldOf(store.insertUser(second))).toBe('username');
+    });
+
+    it('when the same email is inserted by many at once, exactly one insert wins', async () => {
+      const email = record().email;
+      const attempts = Array.from({ length: 5 }, () => store.insertUser(record({ email })));
+      const outcomes = await Promise.allSettled(attempts);
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      for (const o of outcomes)
+        if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(DuplicateUserError);
+    });
+
+    it('when a user has chosen nothing, preferences hold no settings and no update time', async () => {
+      const user = record();
+      await store.insertUser(user);
+      expect(await store.getPreferences(user.id)).toEqual({ settings: [], updatedAt: null });
+    });
+
+    it('when settings are saved twice, each (kind, channel) keeps its latest value and others stay', async () => {
+      const user = record();
+      await store.insertUser(user);
+      const first = new Date('2025-02-01T00:00:00.000Z');
+      const second = new Date('2025-02-02T00:00:00.000Z');
+      expect(
+        await store.setPreferences(
+          user.id,
+          [{ kind: 'order_updates', channel: 'email', enabled: false }],
+          first,
+        ),
+      ).toBe(true);
+      expect(
+        await store.setPreferences(user.id, [{ kind: 'welcome', channel: 'email', enabled: false }], second),
+      ).toBe(true);
+      await store.setPreferences(user.id, [{ kind: 'welcome', channel: 'email', enabled: true }], second);
+      const stored = await store.getPreferences(user.id);
+      const sorted = [...(stored?.settings ?? [])].sort((a, b) => a.kind.localeCompare(b.kind));
+      expect(sorted).toEqual([
+        { kind: 'order_updates', channel: 'email', enabled: false },
+        { kind: 'welcome', channel: 'email', enabled: true },
+      ]);
+      expect(stored?.updatedAt).toEqual(second);
+    });
+
+    it("when one user's settings change, another user's stay untouched", async () => {
+      const [a, b] = [record(), record()];
+      await store.insertUser(a);
+      await store.insertUser(b);
+      await store.setPreferences(a.id, [{ kind: 'welcome', channel: 'email', enabled: false }], new Date());
+      expect(await store.getPreferences(b.id)).toEqual({ settings: [], updatedAt: null });
+    });
+
+    it('when the user does not exist, preferences are undefined and saving reports false', async () => {
+      const id = randomUUID();
+      expect(await store.getPreferences(id)).toBeUndefined();
+      expect(
+        await store.setPreferences(id, [{ kind: 'welcome', channel: 'email', enabled: false }], new Date()),
+      ).toBe(false);
+      expect(await store.setPreferences(id, [], new Date())).toBe(false);
+      expect(await store.getPreferences(id)).toBeUndefined();
+    });
+
+    it('when the store is open, ping answers', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}

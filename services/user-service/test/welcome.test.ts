@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Response } from 'express';
+import request from 'supertest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { verifyToken, type RunningServer } from '@shop/shared';
+import { listen, testKeys } from '@shop/shared/testing';
+import type { UserStore } from '../src/data/userStore.ts';
+import { buildApp, newUser, refusedUrl, waitFor } from './helpers.ts';
+
+interface Received {
+  body: unknown;
+  authorization: string | undefined;
+  requestId: string | undefined;
+}
+
+/** A stand-in notification-service on a real port that records what it is asked. */
+async function notificationRecorder(mode: 'answer' | 'hang') {
+  const received: Received[] = [];
+  const pending: Response[] = [];
+  const app = express();
+  app.use(express.json());
+  app.post('/api/notify', (req, res) => {
+    received.push({
+      body: req.body,
+      authorization: req.get('authorization'),
+      requestId: req.get('x-request-id'),
+    });
+    if (mode === 'hang') pending.push(res);
+    else res.status(202).json({ notification_id: randomUUID(), status: 'queued' });
+  });
+  const server = await listen(app);
+  return { server, received, pending };
+}
+
+let server: RunningServer | undefined;
+let store: UserStore | undefined;
+afterEach(async () => {
+  await server?.close();
+  await store?.close();
+  server = store = undefined;
+});
+
+describe('welcome mail after registration', () => {
+  it('when a user registers, the notification-service is asked for a welcome mail with a service token', async () => {
+    const recorder = await notificationRecorder('answer');
+    server = recorder.server;
+    const built = await buildApp({ NOTIFICATION_SERVICE_URL: recorder.server.url });
+    store = built.store;
+    const res = await request(built.app).post('/api/user').set('x-request-id', 'reg-1').send(newUser());
+    expect(res.status).toBe(201);
+    await waitFor(() => recorder.received.length > 0);
+    const [call] = recorder.received;
+    expect(call?.body).toEqual({ user_id: res.body.id, type: 'welcome' });
+    const token = call?.authorization?.replace(/^Bearer /, '') ?? '';
+    expect(verifyToken(testKeys, token)).toEqual({ kind: 'service', service: 'user-service' });
+    expect(call?.requestId).toBe('reg-1');
+    await waitFor(() => built.lines.some((l) => l.includes('welcome mail requested')));
+  });
+
+  it('when the notification-service does not answer, 201 comes back while the welcome call is still open', async () => {
+    const recorder = await notificationRecorder('hang');
+    server = recorder.server;
+    const built = await buildApp({ NOTIFICATION_SERVICE_URL: recorder.server.url });
+    store = built.store;
+    const res = await request(built.app).post('/api/user').send(newUser());
+    expect(res.status).toBe(201);
+    await waitFor(() => recorder.received.length === 1);
+    expect(recorder.pending).toHaveLength(1);
+    expect(recorder.pending[0]?.headersSent).toBe(false);
+  });
+
+  it('when nothing listens at NOTIFICATION_SERVICE_URL, registration still answers 201 and a warning is logged', async () => {
+    const built = await buildApp({ NOTIFICATION_SERVICE_URL: await refusedUrl() });
+    store = built.store;
+    const res = await request(built.app).post('/api/user').send(newUser());
+    expect(res.status).toBe(201);
+    await waitFor(() => built.lines.some((l) => l.includes('welcome mail request failed')));
+    const warning = JSON.parse(built.lines.find((l) => l.includes('welcome mail request failed')) ?? '{}');
+    expect(warning).toMatchObject({ level: 'warn', user_id: res.body.id });
+    expect(JSON.stringify(warning)).not.toMatch(/Bearer|eyJ/);
+  });
+
+  it('when the registration is refused, no welcome mail is asked for', async () => {
+    const recorder = await notificationRecorder('answer');
+    server = recorder.server;
+    const built = await buildApp({ NOTIFICATION_SERVICE_URL: recorder.server.url });
+    store = built.store;
+    const details = newUser();
+    await request(built.app).post('/api/user').send(details);
+    await waitFor(() => recorder.received.length === 1);
+    const duplicate = await request(built.app)
+      .post('/api/user')
+      .send({ ...details, username: 'someone-else' });
+    expect(duplicate.status).toBe(409);
+    // A canary registration after the refused one: once its call arrives, any call for the 409 would have too.
+    const canary = await request(built.app).post('/api/user').send(newUser());
+    await waitFor(() => recorder.received.length >= 2);
+    expect(recorder.received.map((r) => (r.body as { user_id: string }).user_id)).toEqual([
+      expect.any(String),
+      canary.body.id,
+    ]);
+  });
+});
