@@ -3,6 +3,7 @@ import {
   createLogger,
   createRateLimiter,
   createServiceApp,
+  docsRouter,
   serviceTokenProvider,
   ServiceMetrics,
   type AuthKeys,
@@ -17,6 +18,7 @@ import { createWelcomeMail } from './domain/welcomeMail.ts';
 import type { UserStore } from './data/userStore.ts';
 import { accountRoutes } from './http/accountRoutes.ts';
 import { userRoutes } from './http/userRoutes.ts';
+import { openApiDocument } from './http/openapi.ts';
 
 export { createSqliteUserStore } from './data/sqliteUserStore.ts';
 export { openUserStore } from './data/openUserStore.ts';
@@ -81,6 +83,7 @@ export function createApp(deps: AppDeps): Express {
     logger,
     metrics,
     routes,
+    publicRoutes: docsRouter(openApiDocument),
     readiness: () => store.ping(),
   });
 }
