@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { authEnv, baseEnv, dataPath, envInt, envPort, envUrl } from '@shop/shared';
+
+/** The local Gmail sandbox, used whenever no Gmail OAuth credentials are configured. */
+export const SANDBOX_GMAIL_URL = 'http://127.0.0.1:8025';
+export const DEFAULT_SENDER = 'Shop <no-reply@shop.local>';
+const REAL_GMAIL_API_URL = 'https://gmail.googleapis.com';
+const REAL_GMAIL_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+
+// A variable set to '' (as a copied .env.example leaves it) counts as not set.
+const optionalText = z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().min(1).optional());
+const optionalUrl = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z
+    .string()
+    .refine((v) => /^https?:\/\/[^\s]+$/.test(v), { message: 'must be an http(s) URL' })
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
+);
+
+const CREDENTIALS = ['GMAIL_CLIENT_ID', 'GMAIL_CLIENT_SECRET', 'GMAIL_REFRESH_TOKEN'] as const;
+
+export const configSchema = z
+  .object({
+    ...baseEnv,
+    ...authEnv,
+    NOTIFICATION_SERVICE_PORT: envPort(3004),
+    USER_SERVICE_URL: envUrl('http://127.0.0.1:3001'),
+    ORDER_SERVICE_URL: envUrl('http://127.0.0.1:3002'),
+    NOTIFICATION_DB_PATH: z.string().min(1).default(dataPath('notification-service.sqlite')),
+    GMAIL_CLIENT_ID: optionalText,
+    GMAIL_CLIENT_SECRET: optionalText,
+    GMAIL_REFRESH_TOKEN: optionalText,
+    GMAIL_SENDER: z
+      .string()
+      .trim()
+      .default(DEFAULT_SENDER)
+      .refine((v) => /^[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>$|^[^\s<>@]+@[^\s<>@]+$/.test(v), {
+        message: 'must be an address such as "Shop <no-reply@example.com>"',
+      }),
+    GMAIL_API_URL: optionalUrl,
+    GMAIL_TOKEN_URL: optionalUrl,
+    GMAIL_SEND_TIMEOUT_MS: envInt(10_000, 100, 120_000),
+    NOTIFY_INLINE_SEND_TIMEOUT_MS: envInt(2_000, 100, 60_000),
+    NOTIFY_MAX_ATTEMPTS: envInt(8, 1, 100),
+    NOTIFY_RETRY_BASE_MS: envInt(1_000, 1, 3_600_000),
+    NOTIFY_RETRY_MAX_MS: envInt(300_000, 1, 86_400_000),
+    NOTIFY_WORKER_INTERVAL_MS: envInt(500, 10, 600_000),
+  })
+  .superRefine((env, ctx) => {
+    const set = CREDENTIALS.filter((name) => env[name] !== undefined);
+    if (set.length > 0 && set.length < CREDENTIALS.length) {
+      for (const name of CREDENTIALS.filter((n) => env[n] === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `must be set together with ${set.join(', ')}`,
+        });
+      }
+    }
+  })
+  .transform((env) => ({ ...env, gmail: gmailSettings(env) }));
+
+export type Config = z.infer<typeof configSchema>;
+
+export interface GmailSettings {
+  /** Base URL of the Gmail API (no trailing slash). */
+  apiUrl: string;
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+  sender: string;
+  /** True when no credentials are configured and the sandbox stands in for Gmail. */
+  sandbox: boolean;
+}
+
+/** All three credentials set: real Gmail (unless URLs say otherwise); none: the sandbox, with dummy ones. */
+export function gmailSettings(env: {
+  GMAIL_CLIENT_ID?: string;
+  GMAIL_CLIENT_SECRET?: string;
+  GMAIL_REFRESH_TOKEN?: string;
+  GMAIL_SENDER: string;
+  GMAIL_API_URL?: string;
+  GMAIL_TOKEN_URL?: string;
+}): GmailSettings {
+  const { GMAIL_CLIENT_ID: clientId, GMAIL_CLIENT_SECRET: clientSecret, GMAIL_REFRESH_TOKEN: token } = env;
+  if (clientId && clientSecret && token) {
+    return {
+      apiUrl: env.GMAIL_API_URL ?? REAL_GMAIL_API_URL,
+      tokenUrl: env.GMAIL_TOKEN_URL ?? REAL_GMAIL_TOKEN_URL,
+      clientId,
+      clientSecret,
+      refreshToken: token,
+      sender: env.GMAIL_SENDER,
+      sandbox: false,
+    };
+  }
+  const apiUrl = env.GMAIL_API_URL ?? SANDBOX_GMAIL_URL;
+  return {
+    apiUrl,
+    tokenUrl: env.GMAIL_TOKEN_URL ?? `${apiUrl}/token`,
+    clientId: 'sandbox-client',
+    clientSecret: 'sandbox-secret',
+    refreshToken: 'sandbox-refresh-token',
+    sender: env.GMAIL_SENDER,
+    sandbox: true,
+  };
+}

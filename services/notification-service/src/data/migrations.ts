@@ -1,0 +1,28 @@
+/** Append-only: migrations[i] moves the schema from version i to i + 1. */
+export const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE notifications (
+    id                 TEXT PRIMARY KEY,
+    type               TEXT NOT NULL CHECK (type IN ('order_paid', 'welcome')),
+    user_id            TEXT NOT NULL,
+    order_id           TEXT,
+    status             TEXT NOT NULL CHECK (status IN ('sending', 'queued', 'sent', 'skipped', 'failed')),
+    recipient          TEXT NOT NULL,
+    mime               BLOB,
+    attempts           INTEGER NOT NULL DEFAULT 0,
+    last_error         TEXT,
+    verify_before_send INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at    TEXT,
+    lease_until        TEXT,
+    gmail_message_id   TEXT,
+    created_at         TEXT NOT NULL,
+    updated_at         TEXT NOT NULL,
+    sent_at            TEXT
+  );
+  -- At most one mail per (type, user, order): concurrent duplicates collapse here, not on a read.
+  -- NULLs are distinct in a UNIQUE index, so a missing order counts as ''.
+  CREATE UNIQUE INDEX notifications_once ON notifications (type, user_id, coalesce(order_id, ''));
+  CREATE INDEX notifications_queued ON notifications (status, next_attempt_at);
+  CREATE INDEX notifications_by_user ON notifications (user_id, created_at);
+  `,
+];

@@ -1,0 +1,160 @@
+import { openSqlite, pingSqlite } from '@shop/shared';
+import type { NotificationType } from '@shop/shared/contracts';
+import { MIGRATIONS } from './migrations.ts';
+import type {
+  ListFilter,
+  NewNotification,
+  NotificationRecord,
+  NotificationStore,
+  StoredStatus,
+} from './notificationStore.ts';
+
+interface Row {
+  id: string;
+  type: NotificationType;
+  user_id: string;
+  order_id: string | null;
+  status: StoredStatus;
+  recipient: string;
+  mime: Buffer | null;
+  attempts: number;
+  last_error: string | null;
+  verify_before_send: number;
+  next_attempt_at: string | null;
+  lease_until: string | null;
+  gmail_message_id: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+const toRecord = (row: Row): NotificationRecord => ({
+  id: row.id,
+  type: row.type,
+  userId: row.user_id,
+  orderId: row.order_id,
+  status: row.status,
+  recipient: row.recipient,
+  mime: row.mime,
+  attempts: row.attempts,
+  lastError: row.last_error,
+  verifyBeforeSend: row.verify_before_send === 1,
+  nextAttemptAt: row.next_attempt_at,
+  leaseUntil: row.lease_until,
+  gmailMessageId: row.gmail_message_id,
+  createdAt: row.created_at,
+  sentAt: row.sent_at,
+});
+
+/** Opens (creating or migrating) the notification database; ':memory:' or a file path. */
+export function openNotificationStore(path: string): NotificationStore {
+  const db = openSqlite(path, MIGRATIONS);
+
+  const insert = db.prepare(`
+    INSERT INTO notifications (id, type, user_id, order_id, status, recipient, mime, attempts, last_error,
+                               lease_until, created_at, updated_at)
+    VALUES (@id, @type, @userId, @orderId, @status, @recipient, @mime, @attempts, @lastError,
+            @leaseUntil, @now, @now)
+    ON CONFLICT DO NOTHING`);
+  const byKey = db.prepare<[string, string, string], Row>(
+    `SELECT * FROM notifications WHERE type = ? AND user_id = ? AND coalesce(order_id, '') = ?`,
+  );
+  const byId = db.prepare<[string], Row>('SELECT * FROM notifications WHERE id = ?');
+  const list = db.prepare<Record<string, unknown>, Row>(`
+    SELECT * FROM notifications
+    WHERE (@userId IS NULL OR user_id = @userId)
+      AND (@orderId IS NULL OR order_id = @orderId)
+      AND (@type IS NULL OR type = @type)
+    ORDER BY created_at DESC, rowid DESC
+    LIMIT @limit`);
+  const due = db.prepare<{ now: string; limit: number }, { id: string }>(`
+    SELECT id FROM notifications
+    WHERE (status = 'queued' AND next_attempt_at <= @now) OR (status = 'sending' AND lease_until <= @now)
+    ORDER BY coalesce(next_attempt_at, lease_until)
+    LIMIT @limit`);
+  // A row picked up from an expired `sending` lease may have reached Gmail: it must be checked first.
+  const claim = db.prepare<{ id: string; now: string; leaseUntil: string }, Row>(`
+    UPDATE notifications
+    SET status = 'sending', attempts = attempts + 1, lease_until = @leaseUntil, next_attempt_at = NULL,
+        updated_at = @now,
+        verify_before_send = CASE WHEN status = 'sending' THEN 1 ELSE verify_before_send END
+    WHERE id = @id
+      AND ((status = 'queued' AND next_attempt_at <= @now) OR (status = 'sending' AND lease_until <= @now))
+    RETURNING *`);
+  const sent = db.prepare(`
+    UPDATE notifications
+    SET status = 'sent', gmail_message_id = @gmailMessageId, sent_at = @now, updated_at = @now,
+        next_attempt_at = NULL, lease_until = NULL, verify_before_send = 0
+    WHERE id = @id AND status = 'sending'`);
+  const queued = db.prepare(`
+    UPDATE notifications
+    SET status = 'queued', last_error = @error, next_attempt_at = @nextAttemptAt, lease_until = NULL,
+        verify_before_send = max(verify_before_send, @verify), updated_at = @now
+    WHERE id = @id AND status = 'sending'`);
+  const failed = db.prepare(`
+    UPDATE notifications
+    SET status = 'failed', last_error = @error, next_attempt_at = NULL, lease_until = NULL, updated_at = @now
+    WHERE id = @id AND status = 'sending'`);
+
+  const claimDue = db.transaction((now: string, leaseUntil: string, limit: number) =>
+    due
+      .all({ now, limit })
+      .map(({ id }) => claim.get({ id, now, leaseUntil }))
+      .filter((row): row is Row => row !== undefined)
+      .map(toRecord),
+  );
+
+  // Insert and read back in one transaction: the row answered is the one the unique index kept.
+  const insertOnce = db.transaction((row: NewNotification) => {
+    const sending = row.initial.status === 'sending' ? row.initial : undefined;
+    const result = insert.run({
+      id: row.id,
+      type: row.type,
+      userId: row.userId,
+      orderId: row.orderId,
+      status: row.initial.status,
+      recipient: row.recipient,
+      mime: sending?.mime ?? null,
+      attempts: sending ? 1 : 0,
+      lastError: row.initial.status === 'skipped' ? row.initial.reason : null,
+      leaseUntil: sending?.leaseUntil ?? null,
+      now: row.now,
+    });
+    const record = byKey.get(row.type, row.userId, row.orderId ?? '');
+    if (!record) throw new Error(`notification ${row.id} was neither inserted nor found`);
+    return { inserted: result.changes === 1, record: toRecord(record) };
+  });
+
+  return {
+    insertOnce: (row) => insertOnce(row),
+    findByKey(type, userId, orderId) {
+      const row = byKey.get(type, userId, orderId ?? '');
+      return row && toRecord(row);
+    },
+    get(id) {
+      const row = byId.get(id);
+      return row && toRecord(row);
+    },
+    list(filter: ListFilter) {
+      return list
+        .all({
+          userId: filter.userId ?? null,
+          orderId: filter.orderId ?? null,
+          type: filter.type ?? null,
+          limit: filter.limit,
+        })
+        .map(toRecord);
+    },
+    claimDue: (now, leaseUntil, limit) => claimDue(now, leaseUntil, limit),
+    markSent(id, gmailMessageId, now) {
+      sent.run({ id, gmailMessageId, now });
+    },
+    markQueued(id, change) {
+      queued.run({ id, ...change, verify: change.verify ? 1 : 0 });
+    },
+    markFailed(id, error, now) {
+      failed.run({ id, error, now });
+    },
+    ping: () => pingSqlite(db),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,119 @@
+import type { Logger } from '@shop/shared';
+import type { NotificationRecord, NotificationStore } from '../data/notificationStore.ts';
+import { addMs, retryDelayMs } from './backoff.ts';
+import { messageIdFor } from './composeMime.ts';
+import { MailerError, type MailFailure, type Mailer } from './mailer.ts';
+
+export interface DeliverySettings {
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+export interface DeliveryDeps {
+  store: NotificationStore;
+  mailer: Mailer;
+  settings: DeliverySettings;
+  logger: Logger;
+  now: () => Date;
+  /** Counts each outcome (sent, queued, failed) by notification type. */
+  recordOutcome: (type: string, status: 'sent' | 'queued' | 'failed' | 'skipped') => void;
+}
+
+export type Delivery = ReturnType<typeof createDelivery>;
+
+/**
+ * One try at delivering a row this process holds in `sending`. It is never reported sent unless
+ * Gmail accepted it (or Gmail shows that an earlier, unanswered try went through).
+ */
+export function createDelivery({ store, mailer, settings, logger, now, recordOutcome }: DeliveryDeps) {
+  const finish = (record: NotificationRecord): NotificationRecord => store.get(record.id) ?? record;
+
+  const markSent = (record: NotificationRecord, gmailMessageId: string | null, how: string) => {
+    store.markSent(record.id, gmailMessageId, now().toISOString());
+    recordOutcome(record.type, 'sent');
+    logger.info(
+      {
+        notification_id: record.id,
+        type: record.type,
+        attempts: record.attempts,
+        gmail_message_id: gmailMessageId,
+      },
+      how,
+    );
+  };
+
+  const markFailedOrQueued = (record: NotificationRecord, failure: MailFailure) => {
+    const at = now();
+    if (!failure.retryable || record.attempts >= settings.maxAttempts) {
+      const reason = failure.retryable
+        ? `${failure.reason} (gave up after ${record.attempts} tries)`
+        : failure.reason;
+      store.markFailed(record.id, reason, at.toISOString());
+      recordOutcome(record.type, 'failed');
+      logger.error(
+        { notification_id: record.id, type: record.type, attempts: record.attempts, reason },
+        'notification failed',
+      );
+      return;
+    }
+    const nextAttemptAt = addMs(at, retryDelayMs(record.attempts, settings.retryBaseMs, settings.retryMaxMs));
+    store.markQueued(record.id, {
+      error: failure.reason,
+      nextAttemptAt,
+      verify: failure.mayHaveSent,
+      now: at.toISOString(),
+    });
+    recordOutcome(record.type, 'queued');
+    logger.warn(
+      {
+        notification_id: record.id,
+        type: record.type,
+        attempts: record.attempts,
+        reason: failure.reason,
+        next_attempt_at: nextAttemptAt,
+      },
+      'notification queued for retry',
+    );
+  };
+
+  return {
+    async attempt(record: NotificationRecord, timeoutMs: number): Promise<NotificationRecord> {
+      if (!record.mime) {
+        markFailedOrQueued(record, {
+          reason: 'no message stored',
+          retryable: false,
+          mayHaveSent: false,
+          configProblem: false,
+        });
+        return finish(record);
+      }
+      try {
+        if (record.verifyBeforeSend) {
+          // An earlier try may have reached Gmail without us hearing back: look before sending again.
+          const found = await mailer.findSent(messageIdFor(record.id), timeoutMs);
+          if (found) {
+            markSent(record, found, 'notification found already sent at Gmail');
+            return finish(record);
+          }
+        }
+        const { gmailMessageId } = await mailer.send(record.mime, timeoutMs);
+        markSent(record, gmailMessageId, 'notification sent');
+      } catch (error) {
+        if (!(error instanceof MailerError))
+          logger.error({ err: error, notification_id: record.id }, 'unexpected delivery error');
+        const failure: MailFailure =
+          error instanceof MailerError
+            ? error.failure
+            : {
+                reason: 'unexpected error while sending',
+                retryable: true,
+                mayHaveSent: true,
+                configProblem: false,
+              };
+        markFailedOrQueued(record, failure);
+      }
+      return finish(record);
+    },
+  };
+}

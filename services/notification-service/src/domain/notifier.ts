@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { conflict, type Logger } from '@shop/shared';
+import type { NotificationKind, NotificationType, NotifyBody, Order, User } from '@shop/shared/contracts';
+import type { NewNotification, NotificationRecord, NotificationStore } from '../data/notificationStore.ts';
+import { addMs, leaseMs } from './backoff.ts';
+import { composeMime } from './composeMime.ts';
+import type { Delivery, DeliveryDeps } from './delivery.ts';
+import { fetchOrder, fetchUser, type OrderLookup, type UserLookup } from './lookups.ts';
+import type { Mailer } from './mailer.ts';
+import { receiptMail, welcomeMail, type MailContent } from './templates.ts';
+
+/** Which preference mutes which notification. */
+const KIND_OF: Record<NotificationType, NotificationKind> = {
+  order_paid: 'order_updates',
+  welcome: 'welcome',
+};
+
+export interface NotifierDeps {
+  store: NotificationStore;
+  users: UserLookup;
+  orders: OrderLookup;
+  mailer: Mailer;
+  delivery: Delivery;
+  logger: Logger;
+  now: () => Date;
+  /** Timeout of the one Gmail try made while the caller waits. */
+  inlineTimeoutMs: number;
+  recordOutcome: DeliveryDeps['recordOutcome'];
+}
+
+export type Notifier = ReturnType<typeof createNotifier>;
+
+export function createNotifier(deps: NotifierDeps) {
+  const { store, logger, now } = deps;
+
+  const render = (type: NotificationType, user: User, order: Order | undefined): MailContent => {
+    if (type === 'welcome') return welcomeMail(user);
+    if (!order) throw new Error('order_paid without an order');
+    // The move to Paid is the order's last change, so its updated_at is when it was paid.
+    return receiptMail(user, order, order.updated_at);
+  };
+
+  return {
+    /**
+     * Sends a mail at most once per (type, user, order). The unique index decides between
+     * concurrent calls; every later call gets the first call's notification and its current status.
+     */
+    async notify(input: NotifyBody): Promise<NotificationRecord> {
+      const orderId = input.order_id ?? null;
+      const existing = store.findByKey(input.type, input.user_id, orderId);
+      if (existing) return existing;
+
+      const { user, preferences } = await fetchUser(deps.users, input.user_id, logger);
+      const order = orderId ? await fetchOrder(deps.orders, orderId, input.user_id, logger) : undefined;
+      if (order && order.status !== 'Paid') {
+        throw conflict(
+          `The order is ${order.status}, not Paid: there is no receipt to send.`,
+          'order_not_paid',
+        );
+      }
+
+      const id = randomUUID();
+      const createdAt = now();
+      const base = {
+        id,
+        type: input.type,
+        userId: user.id,
+        orderId,
+        recipient: user.email,
+        now: createdAt.toISOString(),
+      };
+      const kind = KIND_OF[input.type];
+      let row: NewNotification;
+      if (!preferences[kind].email) {
+        row = { ...base, initial: { status: 'skipped', reason: `The user turned off ${kind} emails.` } };
+      } else {
+        const mime = await composeMime(
+          {
+            notificationId: id,
+            from: deps.mailer.sender,
+            to: { name: user.username, address: user.email },
+            date: createdAt,
+          },
+          render(input.type, user, order),
+        );
+        const leaseUntil = addMs(createdAt, leaseMs(deps.inlineTimeoutMs));
+        row = { ...base, initial: { status: 'sending', mime, leaseUntil } };
+      }
+
+      const { inserted, record } = store.insertOnce(row);
+      if (!inserted) return record; // a concurrent call won the unique index
+      if (record.status === 'skipped') {
+        deps.recordOutcome(record.type, 'skipped');
+        logger.info(
+          { notification_id: id, type: record.type, kind },
+          'notification skipped: muted by the user',
+        );
+        return record;
+      }
+      return deps.delivery.attempt(record, deps.inlineTimeoutMs);
+    },
+
+    get: (id: string) => store.get(id),
+    list: store.list.bind(store),
+  };
+}

@@ -1,0 +1,77 @@
+import { formatMoney } from '@shop/shared';
+import type { Order, User } from '@shop/shared/contracts';
+import { escapeHtml, headerText, htmlLayout } from './html.ts';
+
+/** What a mail says, before it becomes MIME. */
+export interface MailContent {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const paidAtFormat = new Intl.DateTimeFormat('en-GB', {
+  dateStyle: 'long',
+  timeStyle: 'short',
+  timeZone: 'UTC',
+});
+
+/** "21 November 2025 at 09:00 UTC": the same for every reader, whatever the server's zone. */
+export function formatPaidAt(iso: string): string {
+  return `${paidAtFormat.format(new Date(iso))} UTC`;
+}
+
+/**
+ * The receipt for a paid order. `paidAt` is when the order became Paid (the order's updated_at,
+ * since the move to Paid is its last change).
+ */
+export function receiptMail(user: User, order: Order, paidAt: string): MailContent {
+  const amount = `${formatMoney(order.amount, order.currency)} ${order.currency}`;
+  const unitPrice = `${formatMoney(order.unit_amount, order.currency)} ${order.currency}`;
+  const when = formatPaidAt(paidAt);
+  const rows: [string, string][] = [
+    ['Order', order.id],
+    ['Product', order.product_name],
+    ['Quantity', String(order.quantity)],
+    ['Unit price', unitPrice],
+    ['Amount paid', amount],
+    ['Paid at', when],
+  ];
+  const text = [
+    `Hello ${user.username},`,
+    '',
+    'Thank you for your order. We have received your payment.',
+    '',
+    ...rows.map(([label, value]) => `${`${label}:`.padEnd(13)}${value}`),
+    '',
+    'Keep this mail as your receipt.',
+  ].join('\n');
+  const html = htmlLayout({
+    title: 'Your receipt',
+    intro: [
+      `Hello ${escapeHtml(user.username)},`,
+      'Thank you for your order. We have received your payment.',
+    ],
+    rows,
+    outro: ['Keep this mail as your receipt.'],
+  });
+  return { subject: headerText(`Your receipt for ${order.product_name}`), text, html };
+}
+
+export function welcomeMail(user: User): MailContent {
+  const text = [
+    `Hello ${user.username},`,
+    '',
+    'Welcome! Your account is ready: you can sign in and place your first order.',
+    '',
+    `You signed up with ${user.email}. You can turn these mails off in your notification preferences.`,
+  ].join('\n');
+  const html = htmlLayout({
+    title: 'Welcome!',
+    intro: [
+      `Hello ${escapeHtml(user.username)},`,
+      'Welcome! Your account is ready: you can sign in and place your first order.',
+      `You signed up with ${escapeHtml(user.email)}. You can turn these mails off in your notification preferences.`,
+    ],
+  });
+  return { subject: headerText(`Welcome, ${user.username}!`), text, html };
+}

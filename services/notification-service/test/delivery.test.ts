@@ -1,0 +1,270 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { captureLogs } from '@shop/shared/testing';
+import { composeMime } from '../src/domain/composeMime.ts';
+import {
+  armGmailFault,
+  clearGmailFaults,
+  createOrder,
+  mailsTo,
+  registerUser,
+  resetGmail,
+  startNeighbours,
+  waitFor,
+  type Neighbours,
+} from './support/neighbours.ts';
+import { SENDER, getNotification, notify, startService, type TestService } from './support/service.ts';
+
+let n: Neighbours;
+let dir: string;
+const services: TestService[] = [];
+const track = (service: TestService) => (services.push(service), service);
+
+beforeAll(async () => {
+  n = await startNeighbours();
+  dir = mkdtempSync(join(tmpdir(), 'notification-service-'));
+});
+afterAll(async () => {
+  await n.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+afterEach(async () => {
+  for (const service of services.splice(0)) await service.close();
+  await resetGmail(n.gmail);
+});
+
+describe('delivery when Gmail fails', () => {
+  it('when Gmail answers 503 once, notify answers 202 queued, and the worker then delivers exactly one mail', async () => {
+    const service = track(startService(n));
+    const user = await registerUser(n);
+    const order = await createOrder(n, user.id);
+    await armGmailFault(n.gmail, { mode: 'error', count: 1, status: 503 });
+
+    const res = await notify(service, { user_id: user.id, order_id: order.id });
+
+    expect(res.status).toBe(202);
+    expect(res.body.status).toBe('queued');
+    const queued = await getNotification(service, res.body.notification_id);
+    expect(queued).toMatchObject({ status: 'queued', attempts: 1, sent_at: null });
+    expect(queued.last_error).toContain('503');
+    expect(queued.next_attempt_at).not.toBeNull();
+    expect(await mailsTo(n.gmail, user.email)).toEqual([]);
+
+    service.worker.start();
+    const sent = await waitFor('the retry to be sent', async () => {
+      const current = await getNotification(service, res.body.notification_id);
+      return current.status === 'sent' && current;
+    });
+
+    expect(sent).toMatchObject({ attempts: 2, next_attempt_at: null });
+    expect(sent.sent_at).not.toBeNull();
+    expect(await mailsTo(n.gmail, user.email)).toHaveLength(1);
+    const again = await notify(service, { user_id: user.id, order_id: order.id });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ notification_id: res.body.notification_id, status: 'sent' });
+    expect(await mailsTo(n.gmail, user.email)).toHaveLength(1);
+  });
+
+  it('when Gmail is down across a restart, the mail queued before it is delivered once by the restarted service', async () => {
+    const dbPath = join(dir, `restart-${randomUUID()}.sqlite`);
+    const first = startService(n, { dbPath });
+    const user = await registerUser(n);
+    const order = await createOrder(n, user.id);
+    await armGmailFault(n.gmail, { mode: 'error' }); // every send fails until cleared
+
+    const res = await notify(first, { user_id: user.id, order_id: order.id });
+    expect(res.status).toBe(202);
+    await first.close();
+
+    await clearGmailFaults(n.gmail);
+    const second = track(startService(n, { dbPath }));
+    second.worker.start();
+    await waitFor(
+      'the restarted worker to send the queued mail',
+      async () => (await getNotification(second, res.body.notification_id)).status === 'sent',
+    );
+
+    expect(await mailsTo(n.gmail, user.email)).toHaveLength(1);
+    const again = await notify(second, { user_id: user.id, order_id: order.id });
+    expect(again.body).toEqual({ notification_id: res.body.notification_id, status: 'sent' });
+  });
+
+  it('when Gmail keeps failing, the mail is marked failed with the reason after the configured number of tries', async () => {
+    const service = track(startService(n, { delivery: { maxAttempts: 3 } }));
+    const user = await registerUser(n);
+    await armGmailFault(n.gmail, { mode: 'error', status: 500 });
+
+    const res = await notify(service, { user_id: user.id, type: 'welcome' });
+    service.worker.start();
+    const failed = await waitFor('the mail to be given up', async () => {
+      const current = await getNotification(service, res.body.notification_id);
+      return current.status === 'failed' && current;
+    });
+
+    expect(failed.attempts).toBe(3);
+    expect(failed.last_error).toBe('Gmail answered 500: Internal error encountered. (gave up after 3 tries)');
+    expect(failed.next_attempt_at).toBeNull();
+    const again = await notify(service, { user_id: user.id, type: 'welcome' });
+    expect(again.status).toBe(200);
+    expect(again.body.status).toBe('failed');
+  });
+
+  it('when Gmail refuses the message itself (a 400), it is marked failed at once and not retried', async () => {
+    const service = track(startService(n));
+    const user = await registerUser(n);
+    await armGmailFault(n.gmail, { mode: 'error', status: 400, count: 1 });
+
+    const res = await notify(service, { user_id: user.id, type: 'welcome' });
+    await service.worker.runDue();
+
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('failed');
+    const stored = await getNotification(service, res.body.notification_id);
+    expect(stored).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(await mailsTo(n.gmail, user.email)).toEqual([]);
+  });
+
+  it('when the OAuth refresh fails with invalid_grant, it is logged as a configuration problem and the mail stays queued', async () => {
+    const { logger, lines } = captureLogs('notification-service');
+    const service = track(startService(n, { logger }));
+    const user = await registerUser(n);
+    await armGmailFault(n.gmail, { mode: 'invalid_grant', count: 1 });
+
+    const res = await notify(service, { user_id: user.id, type: 'welcome' });
+
+    expect(res.status).toBe(202);
+    const stored = await getNotification(service, res.body.notification_id);
+    expect(stored.last_error).toBe(
+      'Gmail OAuth token refresh failed: invalid_grant (Token has been expired or revoked.)',
+    );
+    const logged = lines.map((line) => JSON.parse(line) as { level: string; msg: string; reason?: string });
+    const problem = logged.find((l) => l.level === 'error' && /configuration problem/.test(l.msg));
+    expect(problem?.msg).toMatch(/GMAIL_REFRESH_TOKEN/);
+    expect(problem?.reason).toMatch(/invalid_grant/);
+    expect(lines.join('\n')).not.toContain('sandbox-refresh-token');
+
+    service.worker.start();
+    await waitFor(
+      'the mail to go out once the grant works again',
+      async () => (await getNotification(service, res.body.notification_id)).status === 'sent',
+    );
+    expect(await mailsTo(n.gmail, user.email)).toHaveLength(1);
+  });
+});
+
+describe('delivery when a send may have gone through', () => {
+  it('when Gmail is slower than the timeout but does take the mail, the retry finds it by Message-ID and sends no second copy', async () => {
+    const service = track(startService(n, { delivery: { inlineTimeoutMs: 200 } }));
+    const user = await registerUser(n);
+    await armGmailFault(n.gmail, { mode: 'slow', count: 1, delay_ms: 500 });
+
+    const res = await notify(service, { user_id: user.id, type: 'welcome' });
+    expect(res.status).toBe(202);
+    expect((await getNotification(service, res.body.notification_id)).last_error).toBe(
+      'Gmail did not answer within 200 ms',
+    );
+    // The sandbox stores the slow message once its delay is over, as Gmail would.
+    await waitFor('the slow send to land', async () => (await mailsTo(n.gmail, user.email)).length === 1);
+
+    service.worker.start();
+    await waitFor(
+      'the worker to settle the notification',
+      async () => (await getNotification(service, res.body.notification_id)).status === 'sent',
+    );
+
+    const mails = await mailsTo(n.gmail, user.email);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.messageId).toBe(`<${res.body.notification_id}@shop.local>`);
+  });
+
+  it('when the service died mid-send after Gmail took the mail, the restarted worker marks it sent without sending again', async () => {
+    const dbPath = join(dir, `crash-${randomUUID()}.sqlite`);
+    const user = await registerUser(n);
+    const id = randomUUID();
+    const mime = await composeMime(
+      {
+        notificationId: id,
+        from: SENDER,
+        to: { name: user.username, address: user.email },
+        date: new Date(),
+      },
+      { subject: 'Welcome', text: 'Hello', html: '<p>Hello</p>' },
+    );
+    // What a crash leaves: the row in `sending` (its lease long over) and the mail already at Gmail.
+    const crashed = startService(n, { dbPath });
+    crashed.store.insertOnce({
+      id,
+      type: 'welcome',
+      userId: user.id,
+      orderId: null,
+      recipient: user.email,
+      now: new Date(Date.now() - 60_000).toISOString(),
+      initial: { status: 'sending', mime, leaseUntil: new Date(Date.now() - 1_000).toISOString() },
+    });
+    await sendDirectly(n, mime);
+    await crashed.close();
+
+    const restarted = track(startService(n, { dbPath }));
+    await restarted.worker.runDue();
+
+    const settled = await getNotification(restarted, id);
+    expect(settled).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(await mailsTo(n.gmail, user.email)).toHaveLength(1);
+  });
+
+  it('when the service died mid-send before Gmail got the mail, the restarted worker sends it once', async () => {
+    const dbPath = join(dir, `crash-${randomUUID()}.sqlite`);
+    const user = await registerUser(n);
+    const id = randomUUID();
+    const mime = await composeMime(
+      {
+        notificationId: id,
+        from: SENDER,
+        to: { name: user.username, address: user.email },
+        date: new Date(),
+      },
+      { subject: 'Welcome', text: 'Hello', html: '<p>Hello</p>' },
+    );
+    const crashed = startService(n, { dbPath });
+    crashed.store.insertOnce({
+      id,
+      type: 'welcome',
+      userId: user.id,
+      orderId: null,
+      recipient: user.email,
+      now: new Date().toISOString(),
+      initial: { status: 'sending', mime, leaseUntil: new Date(Date.now() - 1_000).toISOString() },
+    });
+    await crashed.close();
+
+    const restarted = track(startService(n, { dbPath }));
+    await restarted.worker.runDue();
+
+    expect((await getNotification(restarted, id)).status).toBe('sent');
+    const mails = await mailsTo(n.gmail, user.email);
+    expect(mails.map((m) => m.messageId)).toEqual([`<${id}@shop.local>`]);
+  });
+});
+
+/** Sends a MIME message straight to the sandbox, as a previous process would have. */
+async function sendDirectly(neighbours: Neighbours, mime: Buffer) {
+  const token = await fetch(`${neighbours.gmail.url}/token`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      client_id: 'c',
+      client_secret: 's',
+      refresh_token: 'r',
+    }),
+  });
+  const { access_token } = (await token.json()) as { access_token: string };
+  const sent = await fetch(`${neighbours.gmail.url}/gmail/v1/users/me/messages/send`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ raw: mime.toString('base64url') }),
+  });
+  expect(sent.status).toBe(200);
+}

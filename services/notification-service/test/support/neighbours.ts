@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { startGmailSandbox, type MessageView, type RunningGmailSandbox } from '@shop/gmail-sandbox';
+import { createApp as createOrderApp, openOrderStore } from '@shop/order-service/app';
+import { createApp as createUserApp, createSqliteUserStore } from '@shop/user-service/app';
+import { createLogger, type RunningServer } from '@shop/shared';
+import type { Order, User } from '@shop/shared/contracts';
+import { bearer, listen, serviceToken, testKeys, userToken } from '@shop/shared/testing';
+
+/** The real user-service, order-service and Gmail sandbox, each on 127.0.0.1 and a free port. */
+export interface Neighbours {
+  users: RunningServer;
+  orders: RunningServer;
+  gmail: RunningGmailSandbox;
+  close(): Promise<void>;
+}
+
+export async function startNeighbours(): Promise<Neighbours> {
+  const logger = createLogger('neighbour', 'silent');
+  const userStore = createSqliteUserStore(':memory:');
+  const userApp = createUserApp({
+    store: userStore,
+    keys: testKeys,
+    logger,
+    // Registration's own welcome call goes nowhere (port 9 refuses): these tests call notify themselves.
+    config: { BCRYPT_COST: 4, NOTIFICATION_SERVICE_URL: 'http://127.0.0.1:9', USER_REGISTER_RATE_LIMIT: 0 },
+  });
+  const users = await listen(userApp, logger, () => userStore.close());
+  const orderStore = openOrderStore(':memory:');
+  const orders = await listen(createOrderApp({ store: orderStore, keys: testKeys, logger }), logger, () =>
+    orderStore.close(),
+  );
+  const gmail = await startGmailSandbox({ port: 0 });
+  return {
+    users,
+    orders,
+    gmail,
+    close: async () => {
+      await Promise.all([users.close(), orders.close(), gmail.close()]);
+    },
+  };
+}
+
+/** Registers a user through the user-service, with a fresh name and address. */
+export async function registerUser(n: Neighbours, username = `u${randomUUID().slice(0, 8)}`): Promise<User> {
+  const res = await request(n.users.url)
+    .post('/api/user')
+    .send({ username, email: `${username}@example.com`, password: 'correct horse 42' });
+  if (res.status !== 201) throw new Error(`registration answered ${res.status}: ${res.text}`);
+  return res.body as User;
+}
+
+export async function muteEmails(n: Neighbours, userId: string, kind: 'order_updates' | 'welcome') {
+  const res = await request(n.users.url)
+    .put(`/api/user/${userId}/preferences`)
+    .set(bearer(userToken(userId)))
+    .send({ [kind]: { email: false } });
+  if (res.status !== 200) throw new Error(`preferences answered ${res.status}: ${res.text}`);
+}
+
+/** Creates an order as its user and, unless told otherwise, marks it Paid as the payment-service would. */
+export async function createOrder(
+  n: Neighbours,
+  userId: string,
+  options: {
+    product_name?: string;
+    quantity?: number;
+    price?: string;
+    currency?: string;
+    paid?: boolean;
+  } = {},
+): Promise<Order> {
+  const { paid = true, ...fields } = options;
+  const created = await request(n.orders.url)
+    .post('/api/order')
+    .set(bearer(userToken(userId)))
+    .send({ product_name: 'Notebook', quantity: 1, price: '9.99', currency: 'USD', ...fields });
+  if (created.status !== 201) throw new Error(`order answered ${created.status}: ${created.text}`);
+  if (!paid) return created.body as Order;
+  const patched = await request(n.orders.url)
+    .patch(`/api/order/${created.body.id}`)
+    .set(bearer(serviceToken('payment-service')))
+    .send({ status: 'Paid' });
+  if (patched.status !== 200) throw new Error(`mark paid answered ${patched.status}: ${patched.text}`);
+  return patched.body as Order;
+}
+
+/** Messages the sandbox accepted for an address, newest first. */
+export async function mailsTo(gmail: RunningGmailSandbox, address: string): Promise<MessageView[]> {
+  const res = await request(gmail.url).get('/api/messages').query({ to: address });
+  return (res.body as { messages: MessageView[] }).messages;
+}
+
+/** The exact bytes Gmail received, parsed by mailparser as a mail client would. */
+export async function rawMail(
+  gmail: RunningGmailSandbox,
+  id: string,
+): Promise<{ raw: string; mail: ParsedMail }> {
+  const res = await request(gmail.url)
+    .get(`/api/messages/${id}`)
+    .query({ format: 'raw' })
+    .buffer(true)
+    .parse((response, done) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+  const raw = res.body as Buffer;
+  return { raw: raw.toString('latin1'), mail: await simpleParser(raw) };
+}
+
+export async function armGmailFault(
+  gmail: RunningGmailSandbox,
+  fault: { mode: 'error' | 'invalid_grant' | 'slow'; count?: number; delay_ms?: number; status?: number },
+) {
+  const res = await request(gmail.url).post('/api/faults').send(fault);
+  if (res.status !== 201) throw new Error(`arming a fault answered ${res.status}: ${res.text}`);
+}
+
+export async function clearGmailFaults(gmail: RunningGmailSandbox) {
+  const res = await request(gmail.url).delete('/api/faults');
+  if (res.status !== 204) throw new Error(`clearing faults answered ${res.status}`);
+}
+
+export async function resetGmail(gmail: RunningGmailSandbox) {
+  await request(gmail.url).delete('/api/faults');
+  await request(gmail.url).delete('/api/messages');
+}
+
+/** Polls `probe` until it returns something truthy; gives up (throws) after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 5_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
