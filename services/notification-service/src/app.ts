@@ -3,12 +3,14 @@ import {
   ServiceMetrics,
   createLogger,
   createServiceApp,
+  docsRouter,
   serviceTokenProvider,
   type AuthKeys,
   type Logger,
 } from '@shop/shared';
 import { createOrderClient, createUserClient } from '@shop/shared/clients';
 import { createGmailMailer } from './clients/gmailMailer.ts';
+import { openApiDocument } from './http/openapi.ts';
 import { DEFAULT_SENDER, gmailSettings, type GmailSettings } from './config.ts';
 import type { NotificationStore } from './data/notificationStore.ts';
 import { createDelivery } from './domain/delivery.ts';
@@ -122,6 +124,7 @@ export function createNotificationService(options: NotificationServiceOptions): 
     logger,
     metrics,
     routes: notificationsRouter(notifier, keys),
+    publicRoutes: docsRouter(openApiDocument),
     readiness: () => store.ping(),
   });
   return { app, worker, notifier };
