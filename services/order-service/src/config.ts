@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { authEnv, baseEnv, dataPath, envPort, loadConfig } from '@shop/shared';
+import { CurrencyCode } from '@shop/shared/contracts';
+
+/** The order-service's environment; every default works on a dev machine. */
+export const orderEnv = z.object({
+  ...baseEnv,
+  ...authEnv,
+  ORDER_SERVICE_PORT: envPort(3002),
+  ORDER_DB_PATH: z.string().trim().min(1, 'must not be empty').default(dataPath('order-service.sqlite')),
+  /** Currency of an order whose body names none. */
+  ORDER_DEFAULT_CURRENCY: CurrencyCode.default('USD'),
+});
+
+export type OrderConfig = z.infer<typeof orderEnv>;
+
+/** Reads and validates the environment; a bad value throws one ConfigError line. */
+export const loadOrderConfig = (env: NodeJS.ProcessEnv = process.env): OrderConfig =>
+  loadConfig(orderEnv, env);

@@ -1,0 +1,38 @@
+/**
+ * Append-only: entry i moves the schema from version i to i+1. Never edit a released entry; add one.
+ *
+ * `seq` is the rowid (AUTOINCREMENT: never reused), so it grows strictly with insertion and is the
+ * keyset for pagination. Each list query is answered from one index range scan:
+ * (user_id, seq) for all of a user's orders, (user_id, status, seq) when a status is asked for.
+ * The state machine has no cycles, so an order enters each status once: UNIQUE(order_id, to_status)
+ * makes a second recording of the same move impossible, whatever the application does.
+ */
+export const ORDER_MIGRATIONS: string[] = [
+  `
+  CREATE TABLE orders (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id           TEXT    NOT NULL UNIQUE,
+    user_id      TEXT    NOT NULL,
+    product_name TEXT    NOT NULL,
+    quantity     INTEGER NOT NULL CHECK (quantity > 0),
+    unit_amount  INTEGER NOT NULL CHECK (unit_amount >= 0),
+    amount       INTEGER NOT NULL CHECK (amount = unit_amount * quantity),
+    currency     TEXT    NOT NULL,
+    status       TEXT    NOT NULL CHECK (status IN ('Pending', 'Paid', 'Cancelled', 'Refunded')),
+    created_at   TEXT    NOT NULL,
+    updated_at   TEXT    NOT NULL
+  );
+  CREATE INDEX orders_user_seq ON orders (user_id, seq);
+  CREATE INDEX orders_user_status_seq ON orders (user_id, status, seq);
+
+  CREATE TABLE order_status_history (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    order_id    TEXT NOT NULL REFERENCES orders (id),
+    from_status TEXT,
+    to_status   TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    UNIQUE (order_id, to_status)
+  );
+  `,
+];

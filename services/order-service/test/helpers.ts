@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import type { Express } from 'express';
+import request from 'supertest';
+import { expect } from 'vitest';
+import type { Currency } from '@shop/shared';
+import type { Order } from '@shop/shared/contracts';
+import { bearer, captureLogs, serviceToken, testKeys, userToken } from '@shop/shared/testing';
+import { createApp, openOrderStore, type OrderStore } from '../src/app.ts';
+
+/** A real app over a real SQLite database (`:memory:` unless a store is given). The caller closes the store. */
+export function buildApp(options: { store?: OrderStore; defaultCurrency?: Currency } = {}) {
+  const store = options.store ?? openOrderStore(':memory:');
+  const { logger, lines } = captureLogs('order-service');
+  const app = createApp({ logger, keys: testKeys, store, defaultCurrency: options.defaultCurrency });
+  return { app, store, lines };
+}
+
+export const newUserId = () => randomUUID();
+export const asUser = (userId: string) => bearer(userToken(userId));
+export const asService = (name = 'payment-service') => bearer(serviceToken(name));
+
+export const LAPTOP = { product_name: 'Laptop', quantity: 1, price: 1000 };
+
+/** Places an order through the API and insists it was created. */
+export async function placeOrder(app: Express, userId: string, body: object = LAPTOP): Promise<Order> {
+  const res = await request(app).post('/api/order').set(asUser(userId)).send(body);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body as Order;
+}
+
+/** Moves an order with a service token and insists the move was accepted. */
+export async function moveOrder(app: Express, orderId: string, status: string): Promise<Order> {
+  const res = await request(app).patch(`/api/order/${orderId}`).set(asService()).send({ status });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body as Order;
+}
+
+/** The field names of a 400 validation_error, as `in.field`. */
+export function badFields(body: { code?: string; errors?: Array<{ in: string; field: string }> }): string[] {
+  expect(body.code).toBe('validation_error');
+  return (body.errors ?? []).map((e) => `${e.in}.${e.field}`).sort();
+}

@@ -1,0 +1,117 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '@shop/shared';
+import { authEnvFor, listen } from '@shop/shared/testing';
+import { openOrderStore } from '../src/app.ts';
+import { LAPTOP, asService, asUser, buildApp, newUserId } from './helpers.ts';
+
+// The real entry point, as separate OS processes: start-up checks, and two processes writing
+// one SQLite file truly in parallel.
+const SERVICE_DIR = resolve(import.meta.dirname, '..');
+
+function runMain(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: SERVICE_DIR,
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Resolves with the URL from the service's "listening" log line (the port is 0, so it is only known there). */
+function listeningUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error('order-service did not start within 20 s')), 20_000);
+    child.once('exit', (code) => reject(new Error(`order-service exited with ${code}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      let entry: { msg?: string; url?: string } = {};
+      try {
+        entry = JSON.parse(line) as typeof entry;
+      } catch {
+        return; // not a log line
+      }
+      if (entry.msg === 'listening' && entry.url) {
+        clearTimeout(timer);
+        resolveUrl(entry.url);
+      }
+    });
+  });
+}
+
+function exitOf(child: ChildProcess): Promise<{ code: number | null; stderr: string }> {
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
+  return new Promise((done) => child.once('exit', (code) => done({ code, stderr })));
+}
+
+describe('the order-service process', () => {
+  it('when ORDER_SERVICE_PORT is not a number, it stops with exit code 1 and one clear line', async () => {
+    const { code, stderr } = await exitOf(runMain({ ORDER_SERVICE_PORT: 'abc' }));
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      'Invalid configuration: ORDER_SERVICE_PORT must be a whole number from 0 to 65535 (got "abc")',
+    ]);
+  });
+
+  describe('next to an in-process instance on the same database file', () => {
+    let dir: string;
+    let child: ChildProcess;
+    let childUrl: string;
+    let local: RunningServer;
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'order-proc-'));
+      const file = join(dir, 'orders.sqlite');
+      const { app, store } = buildApp({ store: openOrderStore(file) });
+      local = await listen(app, undefined, () => store.close());
+      child = runMain({ ...authEnvFor(), ORDER_SERVICE_PORT: '0', ORDER_DB_PATH: file });
+      childUrl = await listeningUrl(child);
+    });
+    afterAll(async () => {
+      const exited = child && child.exitCode === null ? exitOf(child) : undefined;
+      child?.kill('SIGTERM');
+      await exited;
+      await local?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('when started on port 0 with a file database, /health and /ready answer 200', async () => {
+      expect((await fetch(`${childUrl}/health`)).status).toBe(200);
+      expect((await fetch(`${childUrl}/ready`)).status).toBe(200);
+    });
+
+    it('when two processes race to mark the same orders Paid, each order gets exactly one Paid entry', async () => {
+      const json = { 'content-type': 'application/json' };
+      for (let round = 0; round < 5; round++) {
+        const created = await fetch(`${local.url}/api/order`, {
+          method: 'POST',
+          headers: { ...json, ...asUser(newUserId()) },
+          body: JSON.stringify(LAPTOP),
+        });
+        const { id } = (await created.json()) as { id: string };
+        const statuses = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            fetch(`${i % 2 ? childUrl : local.url}/api/order/${id}`, {
+              method: 'PATCH',
+              headers: { ...json, ...asService() },
+              body: JSON.stringify({ status: 'Paid' }),
+            }).then((r) => r.status),
+          ),
+        );
+        expect(statuses).toEqual(Array(20).fill(200));
+        const history = await fetch(`${childUrl}/api/order/${id}/history`, { headers: asService() });
+        const body = (await history.json()) as { history: Array<{ to: string }> };
+        expect(body.history.map((h) => h.to)).toEqual(['Pending', 'Paid']);
+      }
+    });
+
+    it('when SIGTERM arrives, it shuts down cleanly with exit code 0', async () => {
+      const exited = exitOf(child);
+      child.kill('SIGTERM');
+      expect((await exited).code).toBe(0);
+    });
+  });
+});
