@@ -1,5 +1,6 @@
 import {
   createServiceApp,
+  docsRouter,
   type AuthKeys,
   type Currency,
   type Logger,
@@ -7,6 +8,7 @@ import {
 } from '@shop/shared';
 import type { Express } from 'express';
 import type { OrderStore } from './data/orderStore.ts';
+import { openApiDocument } from './http/openapi.ts';
 import { orderRoutes } from './http/orderRoutes.ts';
 
 export { openOrderStore } from './data/sqliteOrderStore.ts';
@@ -31,6 +33,7 @@ export function createApp({ logger, keys, store, defaultCurrency = 'USD', metric
     logger,
     metrics,
     routes: orderRoutes({ store, keys, defaultCurrency }),
+    publicRoutes: docsRouter(openApiDocument),
     readiness: () => store.ping(),
   });
 }

@@ -115,16 +115,15 @@ describe('POST /api/order money rules', () => {
     ['non-numeric text', { price: 'abc' }, 'price', /positive decimal/],
     ['a boolean', { price: true }, 'price', /must be a number/],
     ['null', { price: null }, 'price', /must be a number/],
-    ['missing', { price: undefined }, 'price', /Required|must be a number/],
+    ['missing', { price: undefined }, 'price', /Required/],
     ['above the maximum', { price: 1000000 }, 'price', /at most \$999,999\.99 USD/],
     ['astronomically large', { price: 1e21 }, 'price', /at most \$999,999\.99 USD/],
     ['huge as text', { price: '99999999999999' }, 'price', /at most/],
     ['fine, but the total is above the maximum', { price: 500000, quantity: 2 }, 'quantity', /at most 1 /],
     ['a huge quantity', { quantity: 1e12 }, 'quantity', /at most 1000/],
     ['a zero quantity', { quantity: 0 }, 'quantity', /at least 1/],
-    // shared parseRequest currently words every zod 4 invalid_type as "Required" (see README).
-    ['a fractional quantity', { quantity: 2.5 }, 'quantity', /whole number|Required/],
-    ['a quantity as text', { quantity: '2' }, 'quantity', /whole number|Required/],
+    ['a fractional quantity', { quantity: 2.5 }, 'quantity', /whole number/],
+    ['a quantity as text', { quantity: '2' }, 'quantity', /whole number/],
     ['an unknown currency', { currency: 'XYZ' }, 'currency', /must be one of/],
   ])('when the order has %s, 400 names that field', async (_name, change, field, message) => {
     ctx = buildApp();
