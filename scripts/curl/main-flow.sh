@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Walks the main flow against a running shop (`pnpm start`) with curl, the way the README shows it:
+# register -> login -> create order -> pay -> order Paid -> receipt in the inbox -> pay again (no
+# second charge). Stops with a clear message at the first unexpected answer.
+# Needs curl and node (for reading JSON). Override the URLs with the same variables as the services.
+set -euo pipefail
+
+USER_URL=${USER_SERVICE_URL:-http://127.0.0.1:3001}
+ORDER_URL=${ORDER_SERVICE_URL:-http://127.0.0.1:3002}
+PAYMENT_URL=${PAYMENT_SERVICE_URL:-http://127.0.0.1:3003}
+INBOX_URL=${GMAIL_SANDBOX_URL:-http://127.0.0.1:8025}
+STRIPE_URL=${STRIPE_SANDBOX_URL:-http://127.0.0.1:12111}
+
+BODY=$(mktemp)
+trap 'rm -f "$BODY"' EXIT
+step=0
+
+# request METHOD URL EXPECTED_STATUS [JSON_BODY] [TOKEN]: prints the step, fails on another status.
+request() {
+  local method=$1 url=$2 expected=$3 data=${4:-} token=${5:-}
+  step=$((step + 1))
+  local args=(-sS -X "$method" -o "$BODY" -w '%{http_code}' -H 'content-type: application/json')
+  [[ -n $token ]] && args+=(-H "authorization: Bearer $token")
+  [[ -n $data ]] && args+=(--data "$data")
+  local status
+  status=$(curl "${args[@]}" "$url") || { echo "FAILED at step $step: $method $url did not answer (is the shop running? pnpm start)"; exit 1; }
+  if [[ $status != "$expected" ]]; then
+    echo "FAILED at step $step: $method $url answered $status, expected $expected:"
+    cat "$BODY"; echo
+    exit 1
+  fi
+  echo "ok $step: $method $url -> $status"
+}
+
+# field PATH: reads a value from the last response body, e.g. `field user.id`.
+field() {
+  node -e 'let v = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    for (const k of process.argv[2].split(".")) v = v?.[k];
+    if (v === undefined) { console.error("missing field " + process.argv[2]); process.exit(1); }
+    process.stdout.write(typeof v === "object" ? JSON.stringify(v) : String(v));' "$BODY" "$1"
+}
+
+# expect_equal ACTUAL EXPECTED WHAT
+expect_equal() {
+  if [[ $1 != "$2" ]]; then echo "FAILED after step $step: $3 is '$1', expected '$2'"; exit 1; fi
+}
+
+suffix=$(date +%s%N | tail -c 9)
+email="curl.$suffix@example.com"
+password='correct-horse-42'
+
+request POST "$USER_URL/api/user" 201 "{\"username\":\"curl$suffix\",\"email\":\"$email\",\"password\":\"$password\"}"
+user_id=$(field id)
+
+request POST "$USER_URL/api/login" 200 "{\"email\":\"$email\",\"password\":\"$password\"}"
+token=$(field token)
+
+request GET "$USER_URL/api/user/me" 200 '' "$token"
+expect_equal "$(field id)" "$user_id" "the user id of /api/user/me"
+
+request POST "$ORDER_URL/api/order" 201 '{"product_name":"Mechanical keyboard","quantity":2,"price":19.99}' "$token"
+order_id=$(field id)
+expect_equal "$(field amount)" 3998 "the order amount in cents"
+expect_equal "$(field status)" Pending "the new order's status"
+
+request POST "$PAYMENT_URL/api/pay-order" 200 "{\"order_id\":\"$order_id\",\"payment_method\":\"pm_card_visa\"}" "$token"
+expect_equal "$(field status)" succeeded "the payment status"
+
+request GET "$ORDER_URL/api/order/$order_id" 200 '' "$token"
+expect_equal "$(field status)" Paid "the order status after paying"
+
+# The receipt is sent right after the charge; give it a few seconds in case it was queued.
+for _ in $(seq 1 50); do
+  request GET "$INBOX_URL/api/messages?to=$email" 200 > /dev/null
+  receipts=$(node -e 'const m = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).messages;
+    process.stdout.write(String(m.filter((x) => x.text.includes(process.argv[2])).length))' "$BODY" "$order_id")
+  [[ $receipts -ge 1 ]] && break
+  sleep 0.2
+done
+expect_equal "$receipts" 1 "the number of receipts in the inbox"
+echo "ok: one receipt for order $order_id in the inbox"
+
+request POST "$PAYMENT_URL/api/pay-order" 200 "{\"order_id\":\"$order_id\",\"payment_method\":\"pm_card_visa\"}" "$token"
+request GET "$STRIPE_URL/_sandbox/payment_intents" 200
+intents=$(node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).data;
+  process.stdout.write(String(d.filter((pi) => pi.metadata.order_id === process.argv[2]).length))' "$BODY" "$order_id")
+expect_equal "$intents" 1 "the number of PaymentIntents for the order after paying twice"
+
+echo "PASSED: register, login, order, pay, Paid, one receipt, no second charge."
