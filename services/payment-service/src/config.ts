@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { authEnv, baseEnv, dataPath, envInt, envPort, envUrl } from '@shop/shared';
+
+/** The secret the Stripe sandbox signs webhooks with by default; refused in production. */
+export const SANDBOX_WEBHOOK_SECRET = 'whsec_sandbox_local_dev_secret';
+
+/** An empty value (`STRIPE_SECRET_KEY=` in a .env file) means "not set". */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+export const paymentEnvSchema = z
+  .object({
+    ...baseEnv,
+    ...authEnv,
+    PAYMENT_SERVICE_PORT: envPort(3003),
+    PAYMENT_DB_PATH: z.string().min(1).default(dataPath('payment-service.sqlite')),
+    ORDER_SERVICE_URL: envUrl('http://127.0.0.1:3002'),
+    NOTIFICATION_SERVICE_URL: envUrl('http://127.0.0.1:3004'),
+    STRIPE_SECRET_KEY: optional(
+      z
+        .string()
+        .regex(
+          /^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/,
+          'must be a Stripe secret key (sk_test_... or sk_live_...)',
+        ),
+    ),
+    STRIPE_API_URL: optional(
+      z
+        .string()
+        .refine((v) => /^https?:\/\/[^\s/]+\/?$/.test(v), { message: 'must be an http(s) URL with no path' }),
+    ),
+    STRIPE_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^whsec_\S+$/, 'must be a webhook signing secret (whsec_...)')
+      .default(SANDBOX_WEBHOOK_SECRET),
+    STRIPE_TIMEOUT_MS: envInt(10_000, 100, 120_000),
+    STRIPE_MAX_NETWORK_RETRIES: envInt(2, 0, 10),
+    PAYMENT_WORKER_INTERVAL_MS: envInt(500, 10, 3_600_000),
+    PAYMENT_RETRY_BASE_MS: envInt(1000, 1, 3_600_000),
+  })
+  .superRefine((env, issues) => {
+    if (env.NODE_ENV !== 'production') return;
+    if (!env.STRIPE_SECRET_KEY) {
+      issues.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message: 'must be set in production' });
+    }
+    if (env.STRIPE_WEBHOOK_SECRET === SANDBOX_WEBHOOK_SECRET) {
+      issues.addIssue({
+        code: 'custom',
+        path: ['STRIPE_WEBHOOK_SECRET'],
+        message: 'must be set to your endpoint secret in production (the sandbox default is refused)',
+      });
+    }
+  });
+
+export type PaymentConfig = z.infer<typeof paymentEnvSchema>;

@@ -1,0 +1,65 @@
+/**
+ * Append-only migrations: `MIGRATIONS[i]` moves the schema from version i to i+1. Never edit one that
+ * has shipped; add a new one.
+ */
+export const MIGRATIONS: string[] = [
+  `
+  -- One row per order, ever (UNIQUE order_id): the anchor that makes one PaymentIntent per order.
+  -- attempt / attempt_payment_method / attempt_open record a confirmation before it is sent, so a
+  -- retry after a crash or a timeout reuses its idempotency key. sync_after schedules reconciliation.
+  CREATE TABLE payments (
+    id TEXT PRIMARY KEY,
+    order_id TEXT NOT NULL UNIQUE,
+    user_id TEXT NOT NULL,
+    amount INTEGER NOT NULL CHECK (amount > 0),
+    currency TEXT NOT NULL,
+    status TEXT NOT NULL,
+    payment_intent_id TEXT UNIQUE,
+    client_secret TEXT,
+    last_error_code TEXT,
+    last_error_decline_code TEXT,
+    last_error_message TEXT,
+    attempt INTEGER NOT NULL DEFAULT 0,
+    attempt_payment_method TEXT,
+    attempt_open INTEGER NOT NULL DEFAULT 0,
+    sync_after INTEGER NOT NULL DEFAULT 0,
+    sync_failures INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX payments_unsettled ON payments (created_at)
+    WHERE status NOT IN ('succeeded', 'refunded', 'canceled');
+
+  -- Steps still owed after a charge or a refund; inserted in the transaction that settles the payment.
+  CREATE TABLE follow_ups (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    payment_id TEXT NOT NULL REFERENCES payments (id),
+    step TEXT NOT NULL CHECK (step IN ('mark_paid', 'send_receipt', 'mark_refunded')),
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'blocked')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT,
+    done_at TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (payment_id, step)
+  );
+  CREATE INDEX follow_ups_due ON follow_ups (next_attempt_at) WHERE state = 'pending';
+
+  -- Stripe event ids already handled, so a redelivered event changes nothing.
+  CREATE TABLE webhook_events (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    processed_at TEXT NOT NULL
+  );
+
+  -- Responses to pay-order calls that carried an Idempotency-Key header, replayed on a repeat.
+  CREATE TABLE idempotency_keys (
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    response TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (scope, key)
+  );
+  `,
+];

@@ -1,0 +1,51 @@
+import Stripe from 'stripe';
+import { AppError, badRequest } from '@shop/shared';
+import type { PaymentsContext } from './context.ts';
+
+const { StripeCardError, StripeError, StripeInvalidRequestError } = Stripe.errors;
+
+export function isCardError(error: unknown): error is Stripe.errors.StripeCardError {
+  return error instanceof StripeCardError;
+}
+
+export function stripeCode(error: unknown): string | undefined {
+  return error instanceof StripeError ? error.code : undefined;
+}
+
+/** Stripe refused the confirmation because the intent is no longer confirmable (e.g. already paid). */
+export function isUnexpectedState(error: unknown): boolean {
+  return stripeCode(error) === 'payment_intent_unexpected_state';
+}
+
+/** The PaymentMethod id the client gave does not exist at Stripe: the client's mistake. */
+export function badPaymentMethod(error: unknown): AppError | undefined {
+  if (!(error instanceof StripeInvalidRequestError) || error.param !== 'payment_method') return undefined;
+  return badRequest('Stripe does not know this payment method.', 'invalid_payment_method', {
+    errors: [{ in: 'body', field: 'payment_method', message: error.message }],
+  });
+}
+
+/**
+ * Anything else Stripe-related: no answer, a timeout, a 5xx after the SDK's retries, or a refusal that
+ * points at our configuration. The outcome may be unknown, so the caller keeps what it recorded
+ * before the call; a repeat of the request reuses the same idempotency key and cannot charge twice.
+ */
+export function providerFailure(ctx: PaymentsContext, error: unknown, action: string): AppError {
+  const status = error instanceof StripeError ? error.statusCode : undefined;
+  const details = {
+    err: error instanceof Error ? { type: error.name, message: error.message } : String(error),
+    stripe_status: status,
+    stripe_code: stripeCode(error),
+  };
+  // A 4xx other than "busy" (409) or "slow down" (429) will not pass by retrying: a person must look.
+  if (status !== undefined && status >= 400 && status < 500 && status !== 409 && status !== 429) {
+    ctx.logger.error(details, `Stripe refused to ${action}: check the configuration`);
+  } else {
+    ctx.logger.warn(details, `Stripe did not ${action}`);
+  }
+  return new AppError(
+    502,
+    'payment_provider_unavailable',
+    'The payment provider did not answer in time. Try again: a repeated request never charges twice.',
+  );
+}

@@ -1,0 +1,75 @@
+import request from 'supertest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bearer, serviceToken } from '@shop/shared/testing';
+import { orderStatus, placeOrder } from './support/neighbours.ts';
+import { charges, intents, newUserId, payOrder, startHarness, type Harness } from './support/harness.ts';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+async function paidTransitions(orderId: string): Promise<number> {
+  const res = await request(h.orders.url).get(`/api/order/${orderId}/history`).set(bearer(serviceToken()));
+  return (res.body.history as Array<{ to: string }>).filter((entry) => entry.to === 'Paid').length;
+}
+
+describe('concurrent pay-order calls', () => {
+  it('when 20 calls pay one order at once, all answer the same succeeded payment and Stripe has 1 PaymentIntent and 1 charge', async () => {
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        payOrder(h.service.app, userId, { order_id: order.id, payment_method: 'pm_card_visa' }),
+      ),
+    );
+
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
+    expect(intents(h.sandbox)).toHaveLength(1);
+    expect(charges(h.sandbox)).toHaveLength(1);
+    expect(await orderStatus(h.orders, order)).toBe('Paid');
+    expect(await paidTransitions(order.id)).toBe(1);
+    await h.service.payments.followUps.idle();
+    expect(h.notify.calls).toHaveLength(1);
+  });
+
+  it('when two service instances share the database and 10 calls reach each at once, still 1 PaymentIntent and 1 charge', async () => {
+    const other = h.startInstance();
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+    const body = { order_id: order.id, payment_method: 'pm_card_visa' };
+
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => payOrder(i % 2 === 0 ? h.service.app : other.app, userId, body)),
+    );
+
+    // Across instances the in-process lock does not help: the UNIQUE order row, the creation key and
+    // Stripe's refusal to confirm a paid intent do. Losers see the winner's result.
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
+    expect(intents(h.sandbox)).toHaveLength(1);
+    expect(charges(h.sandbox)).toHaveLength(1);
+    expect(await orderStatus(h.orders, order)).toBe('Paid');
+  });
+
+  it('when 20 calls try a declining card at once, each gets 402 and the order stays Pending with 1 PaymentIntent', async () => {
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        payOrder(h.service.app, userId, { order_id: order.id, payment_method: 'pm_card_chargeDeclined' }),
+      ),
+    );
+
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(402));
+    expect(intents(h.sandbox)).toHaveLength(1);
+    expect(charges(h.sandbox).every((c) => c.status === 'failed')).toBe(true);
+    expect(await orderStatus(h.orders, order)).toBe('Pending');
+  });
+});

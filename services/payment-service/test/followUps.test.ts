@@ -1,0 +1,103 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { orderStatus, placeOrder } from './support/neighbours.ts';
+import { charges, newUserId, payOrder, startHarness, waitFor, type Harness } from './support/harness.ts';
+import request from 'supertest';
+import { bearer, serviceToken } from '@shop/shared/testing';
+
+let h: Harness;
+afterEach(async () => {
+  await h.close();
+});
+
+const followUps = (harness: Harness, paymentId: string) =>
+  harness.service.store.followUps.forPayment(paymentId).map((f) => ({ step: f.step, state: f.state }));
+
+/** True once the payment has both steps and each is in `state`. */
+const bothAre = (harness: Harness, paymentId: string, state: string) => {
+  const steps = followUps(harness, paymentId);
+  return steps.length === 2 && steps.every((f) => f.state === state);
+};
+
+/** Confirms the order's PaymentIntent the way a browser would, through the sandbox. */
+async function confirmInBrowser(intentId: string) {
+  const res = await fetch(`${h.sandbox.url}/confirm/${intentId}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ payment_method: 'pm_card_visa' }),
+  });
+  expect(res.status).toBe(200);
+}
+
+describe('durable follow-ups after a charge', () => {
+  it('when the order-service is down after the charge and the payment-service restarts, the order becomes Paid once both are back', async () => {
+    h = await startHarness();
+    await h.listenForWebhooks();
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+    const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
+    await h.orders.stop();
+
+    await confirmInBrowser(created.body.payment_intent_id);
+    await waitFor(() => h.service.store.getPayment(created.body.id)?.status === 'succeeded');
+    await waitFor(() => h.service.store.followUps.forPayment(created.body.id)[0]!.attempts >= 1);
+    await h.service.payments.followUps.idle();
+    expect(followUps(h, created.body.id)).toEqual([
+      { step: 'mark_paid', state: 'pending' },
+      { step: 'send_receipt', state: 'pending' },
+    ]);
+    expect(h.notify.calls).toHaveLength(0); // the receipt waits for the order to be Paid
+
+    await h.service.stop(); // the process ends with the steps still owed
+    await h.orders.restart();
+    h.service = h.startInstance({ worker: true });
+
+    await waitFor(async () => (await orderStatus(h.orders, order)) === 'Paid');
+    await waitFor(() => h.notify.calls.length === 1);
+    await waitFor(() => bothAre(h, created.body.id, 'done'));
+    expect(charges(h.sandbox)).toHaveLength(1);
+  });
+
+  it('when the order was cancelled before it could be marked Paid, the step is blocked with the reason and not retried', async () => {
+    h = await startHarness({ worker: true });
+    await h.listenForWebhooks();
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+    const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
+    await request(h.orders.url)
+      .patch(`/api/order/${order.id}`)
+      .set(bearer(serviceToken()))
+      .send({ status: 'Cancelled' });
+
+    await confirmInBrowser(created.body.payment_intent_id);
+
+    await waitFor(() => bothAre(h, created.body.id, 'blocked'));
+    const [markPaid, receipt] = h.service.store.followUps.forPayment(created.body.id);
+    expect(markPaid!.last_error).toMatch(/mark_paid answered 409 invalid_transition/);
+    expect(receipt!.last_error).toMatch(/waits for mark_paid, which is blocked/);
+    const logged = h.service.lines
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.msg === 'follow-up blocked: needs attention');
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ level: 'error', payment_id: created.body.id, order_id: order.id });
+    await new Promise((resolve) => setTimeout(resolve, 100)); // several worker ticks
+    expect(h.service.store.followUps.forPayment(created.body.id)[0]!.attempts).toBe(1);
+    expect(await orderStatus(h.orders, order)).toBe('Cancelled');
+    expect(h.notify.calls).toHaveLength(0);
+  });
+
+  it('when the notification-service fails, the payment still answers 200 and the receipt is retried until it is sent', async () => {
+    h = await startHarness({ worker: true });
+    h.notify.failNext(3);
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+
+    const res = await payOrder(h.service.app, userId, { order_id: order.id, payment_method: 'pm_card_visa' });
+
+    expect(res.status).toBe(200);
+    expect(await orderStatus(h.orders, order)).toBe('Paid');
+    await waitFor(() => h.notify.calls.length === 1);
+    await waitFor(() => bothAre(h, res.body.id, 'done'));
+    const receipt = h.service.store.followUps.forPayment(res.body.id).find((f) => f.step === 'send_receipt')!;
+    expect(receipt.attempts).toBe(4);
+  });
+});

@@ -1,0 +1,230 @@
+import request from 'supertest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { signatureHeader, type StripeEvent } from '@shop/stripe-sandbox';
+import { orderStatus, placeOrder } from './support/neighbours.ts';
+import {
+  asUser,
+  charges,
+  newUserId,
+  payOrder,
+  startHarness,
+  waitFor,
+  WEBHOOK_SECRET,
+  type Harness,
+} from './support/harness.ts';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+/** The browser side of a client-confirmed payment, through the sandbox's confirmation page. */
+async function confirmInBrowser(intentId: string, body: Record<string, string>) {
+  const res = await fetch(`${h.sandbox.url}/confirm/${intentId}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+function deliver(event: unknown, secret = WEBHOOK_SECRET) {
+  const payload = JSON.stringify(event);
+  return request(h.service.app)
+    .post('/api/webhooks/stripe')
+    .set('content-type', 'application/json')
+    .set('stripe-signature', signatureHeader(payload, secret))
+    .send(payload);
+}
+
+const events = (type?: string): StripeEvent[] =>
+  h.sandbox.state.events.map((r) => r.event).filter((e) => type === undefined || e.type === type);
+
+describe('Stripe webhooks', () => {
+  it('when the client confirms the PaymentIntent itself, the succeeded webhook marks the order Paid and asks for the receipt', async () => {
+    await h.listenForWebhooks();
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+    const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
+
+    const confirmed = await confirmInBrowser(created.body.payment_intent_id, {
+      payment_method: 'pm_card_visa',
+    });
+    expect(confirmed.body.status).toBe('succeeded');
+
+    await waitFor(async () => (await orderStatus(h.orders, order)) === 'Paid');
+    await waitFor(() => h.notify.calls.length === 1);
+    const payment = await request(h.service.app).get(`/api/payment/${created.body.id}`).set(asUser(userId));
+    expect(payment.body).toMatchObject({ status: 'succeeded', client_secret: null });
+  });
+
+  it('when a card needing authentication is approved on the confirmation page, the webhook completes the payment', async () => {
+    await h.listenForWebhooks();
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+    const pending = await payOrder(h.service.app, userId, {
+      order_id: order.id,
+      payment_method: 'pm_card_authenticationRequired',
+    }).expect(202);
+
+    await confirmInBrowser(pending.body.payment_intent_id, { action: 'authorize' });
+
+    await waitFor(async () => (await orderStatus(h.orders, order)) === 'Paid');
+    expect(charges(h.sandbox)).toHaveLength(1);
+  });
+
+  it('when authentication fails, the payment records the failure and the order stays Pending', async () => {
+    await h.listenForWebhooks();
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+    const pending = await payOrder(h.service.app, userId, {
+      order_id: order.id,
+      payment_method: 'pm_card_authenticationRequired',
+    }).expect(202);
+
+    await confirmInBrowser(pending.body.payment_intent_id, { action: 'fail' });
+
+    const failed = await waitFor(async () => {
+      const res = await request(h.service.app).get(`/api/payment/${pending.body.id}`).set(asUser(userId));
+      return res.body.status === 'requires_payment_method' && res.body;
+    });
+    expect(failed.last_error.code).toBe('payment_intent_authentication_failure');
+    expect(await orderStatus(h.orders, order)).toBe('Pending');
+  });
+
+  it('when the signature is missing, wrong, or the body was changed, 400 comes back and nothing changes', async () => {
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+    const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
+    await confirmInBrowser(created.body.payment_intent_id, { payment_method: 'pm_card_visa' });
+    const succeeded = events('payment_intent.succeeded')[0]!;
+    const payload = JSON.stringify(succeeded);
+
+    const missing = await request(h.service.app).post('/api/webhooks/stripe').send(payload);
+    const wrongSecret = await deliver(succeeded, 'whsec_someone_else');
+    const tampered = await request(h.service.app)
+      .post('/api/webhooks/stripe')
+      .set('stripe-signature', signatureHeader(payload, WEBHOOK_SECRET))
+      .send(payload.replace('"succeeded"', '"succeeded" '));
+
+    expect([missing.status, wrongSecret.status, tampered.status]).toEqual([400, 400, 400]);
+    expect(missing.body.code).toBe('missing_signature');
+    expect(wrongSecret.body.code).toBe('invalid_signature');
+    expect(tampered.body.code).toBe('invalid_signature');
+    expect(await orderStatus(h.orders, order)).toBe('Pending');
+
+    const genuine = await deliver(succeeded);
+    expect(genuine.body).toMatchObject({ received: true, outcome: 'processed' });
+    await h.service.payments.followUps.idle();
+    expect(await orderStatus(h.orders, order)).toBe('Paid');
+  });
+
+  it('when the same event arrives twice, the second is acknowledged as a duplicate and does nothing', async () => {
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+    const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
+    await confirmInBrowser(created.body.payment_intent_id, { payment_method: 'pm_card_visa' });
+    const succeeded = events('payment_intent.succeeded')[0]!;
+
+    const first = await deliver(succeeded);
+    await h.service.payments.followUps.idle();
+    const second = await deliver(succeeded);
+    await h.service.payments.followUps.idle();
+
+    expect(first.body.outcome).toBe('processed');
+    expect(second.status).toBe(200);
+    expect(second.body.outcome).toBe('duplicate');
+    expect(h.notify.calls).toHaveLength(1);
+  });
+
+  it('when events arrive in reverse order, the payment ends succeeded and an older failure does not undo it', async () => {
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+    const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
+    const intentId = created.body.payment_intent_id as string;
+    await confirmInBrowser(intentId, { payment_method: 'pm_card_chargeDeclined' });
+    await confirmInBrowser(intentId, { payment_method: 'pm_card_authenticationRequired' });
+    await confirmInBrowser(intentId, { action: 'authorize' });
+    const sent = events().filter((e) => e.type.startsWith('payment_intent.'));
+    expect(sent.map((e) => e.type)).toEqual([
+      'payment_intent.payment_failed',
+      'payment_intent.requires_action',
+      'payment_intent.succeeded',
+    ]);
+
+    for (const event of [...sent].reverse()) expect((await deliver(event)).status).toBe(200);
+    await h.service.payments.followUps.idle();
+
+    const payment = await request(h.service.app).get(`/api/payment/${created.body.id}`).set(asUser(userId));
+    expect(payment.body).toMatchObject({ status: 'succeeded', last_error: null });
+    expect(await orderStatus(h.orders, order)).toBe('Paid');
+  });
+
+  it('when the refund event arrives before the success event, the payment ends refunded and the order Refunded', async () => {
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+    const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
+    await confirmInBrowser(created.body.payment_intent_id, { payment_method: 'pm_card_visa' });
+    await h.service.payments.stripe.refunds.create({ payment_intent: created.body.payment_intent_id });
+
+    expect((await deliver(events('charge.refunded')[0])).body.outcome).toBe('processed');
+    expect((await deliver(events('payment_intent.succeeded')[0])).body.outcome).toBe('processed');
+    await h.service.payments.followUps.idle();
+
+    expect(h.service.store.getPayment(created.body.id)?.status).toBe('refunded');
+    await waitFor(async () => (await orderStatus(h.orders, order)) === 'Refunded');
+  });
+
+  it('when an old failure event arrives after the payment succeeded, the payment stays succeeded', async () => {
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+    await payOrder(h.service.app, userId, {
+      order_id: order.id,
+      payment_method: 'pm_card_chargeDeclined',
+    }).expect(402);
+    const paid = await payOrder(h.service.app, userId, {
+      order_id: order.id,
+      payment_method: 'pm_card_visa',
+    }).expect(200);
+
+    const late = await deliver(events('payment_intent.payment_failed')[0]);
+
+    expect(late.body.outcome).toBe('processed');
+    const payment = await request(h.service.app).get(`/api/payment/${paid.body.id}`).set(asUser(userId));
+    expect(payment.body.status).toBe('succeeded');
+  });
+
+  it('when a decline is seen by pay-order and again by its webhook, payments_total counts it once; a client-side decline counts too', async () => {
+    await h.listenForWebhooks();
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+    await payOrder(h.service.app, userId, {
+      order_id: order.id,
+      payment_method: 'pm_card_chargeDeclined',
+    }).expect(402);
+    const declinedCount = async () => {
+      const metrics = await request(h.service.app).get('/metrics');
+      return Number(/payments_total\{outcome="declined"[^}]*\} (\d+)/.exec(metrics.text)?.[1] ?? 0);
+    };
+    await waitFor(() => h.sandbox.state.events.every((r) => r.delivery.state === 'delivered'));
+    expect(await declinedCount()).toBe(1);
+
+    const intentId = h.service.store.getPaymentByOrder(order.id)!.payment_intent_id!;
+    await confirmInBrowser(intentId, { payment_method: 'pm_card_chargeDeclinedLostCard' });
+    await waitFor(async () => (await declinedCount()) === 2);
+  });
+
+  it('when an event is about a PaymentIntent this service does not know, it is acknowledged and ignored', async () => {
+    const res = await deliver({
+      id: 'evt_unknown_1',
+      object: 'event',
+      type: 'payment_intent.succeeded',
+      data: { object: { id: 'pi_not_ours', object: 'payment_intent', status: 'succeeded', metadata: {} } },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.outcome).toBe('ignored');
+  });
+});
