@@ -12,7 +12,11 @@ describe('deployment files (no container engine here, so they are checked, not r
   it('the compose file runs the four services from the Dockerfile, each with its own build arg and port', () => {
     for (const [i, name] of SERVICES.entries()) {
       const service = compose.services[name];
-      expect(service.build).toEqual({ context: '..', dockerfile: 'deploy/Dockerfile', args: { SERVICE: name } });
+      expect(service.build).toEqual({
+        context: '..',
+        dockerfile: 'deploy/Dockerfile',
+        args: { SERVICE: name },
+      });
       expect(service.ports).toEqual([`${3001 + i}:${3001 + i}`]);
       expect(service.environment.NODE_ENV).toBe('production');
     }

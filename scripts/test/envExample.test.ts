@@ -15,12 +15,17 @@ describe('.env.example', () => {
   const files = [
     resolve(REPO_ROOT, 'shared/src/config/envSchemas.ts'),
     resolve(REPO_ROOT, 'shared/src/auth/authEnv.ts'),
-    ...readdirSync(resolve(REPO_ROOT, 'services')).map((s) => resolve(REPO_ROOT, 'services', s, 'src/config.ts')),
+    ...readdirSync(resolve(REPO_ROOT, 'services')).map((s) =>
+      resolve(REPO_ROOT, 'services', s, 'src/config.ts'),
+    ),
   ];
 
-  it.each(files.map((f) => [f.replace(`${REPO_ROOT}/`, ''), f]))('lists every variable that %s reads', (_name, file) => {
-    const variables = variablesIn(file);
-    expect(variables.length).toBeGreaterThan(0);
-    expect(variables.filter((v) => !documented.has(v))).toEqual([]);
-  });
+  it.each(files.map((f) => [f.replace(`${REPO_ROOT}/`, ''), f]))(
+    'lists every variable that %s reads',
+    (_name, file) => {
+      const variables = variablesIn(file);
+      expect(variables.length).toBeGreaterThan(0);
+      expect(variables.filter((v) => !documented.has(v))).toEqual([]);
+    },
+  );
 });

@@ -39,6 +39,7 @@ export function parseRequest<S extends Schemas>(req: Request, schemas: S): Parse
 
 function fieldMessage(issue: z.core.$ZodIssue): string {
   // With reportInput, a missing field is one whose input is undefined, whatever check failed on it.
-  if ((issue.code === 'invalid_type' || issue.code === 'invalid_union') && issue.input === undefined) return 'Required';
+  if ((issue.code === 'invalid_type' || issue.code === 'invalid_union') && issue.input === undefined)
+    return 'Required';
   return issue.message;
 }
