@@ -70,7 +70,7 @@ export function changeStatus(store: OrderStore, id: string, to: OrderStatus, act
     if (moved) return moved;
   }
   const current = store.findById(id);
-  if (!current) throw notFound(`Order ${id} was not found.`);
+  if (!current) throw notFound(`Order ${id} was not found.`, 'order_not_found');
   if (from && current.status === to) return current;
   throw conflict(`An order cannot move from ${current.status} to ${to}.`, 'invalid_transition', {
     from: current.status,
