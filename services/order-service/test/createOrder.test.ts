@@ -140,6 +140,13 @@ describe('POST /api/order money rules', () => {
     expect(badFields(res.body)).toEqual(['body.coupon', 'body.price', 'body.product_name']);
   });
 
+  it('when the quantity and the price are both wrong, one 400 names both', async () => {
+    ctx = buildApp();
+    const res = await post({ product_name: 'Book', quantity: 0, price: 19.999 });
+    expect(res.status).toBe(400);
+    expect(badFields(res.body)).toEqual(['body.price', 'body.quantity']);
+  });
+
   it('when the body is not an object, 400 comes back, not 500', async () => {
     ctx = buildApp();
     const res = await request(ctx.app)

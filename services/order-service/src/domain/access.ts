@@ -13,6 +13,7 @@ export function actorOf(principal: Principal): string {
  */
 export function visibleOrder(store: OrderStore, principal: Principal, id: string): Order {
   const order = store.findById(id);
-  if (!order || !isSelfOrService(principal, order.user_id)) throw notFound(`Order ${id} was not found.`, 'order_not_found');
+  if (!order || !isSelfOrService(principal, order.user_id))
+    throw notFound(`Order ${id} was not found.`, 'order_not_found');
   return order;
 }

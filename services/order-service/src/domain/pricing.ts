@@ -18,14 +18,8 @@ const max = (currency: Currency) => `${formatMoney(MAX_AMOUNT_MINOR, currency)} 
  * The problem is put on the field that causes it.
  */
 export function priceOrder({ price, quantity, currency }: PricingInput): Pricing {
-  const unit = toMinorUnits(price, currency);
-  if (!unit.ok) {
-    const message = exceedsMaximum(price, currency) ? `must be at most ${max(currency)}` : unit.reason;
-    return { ok: false, field: 'price', message };
-  }
-  if (unit.value > MAX_AMOUNT_MINOR) {
-    return { ok: false, field: 'price', message: `must be at most ${max(currency)}` };
-  }
+  const unit = unitAmount(price, currency);
+  if (!unit.ok) return unit;
   // unit_amount <= 99,999,999 and quantity is a small integer, so the product is exact.
   const amount = unit.value * quantity;
   if (amount > MAX_AMOUNT_MINOR) {
@@ -46,6 +40,22 @@ export function priceOrder({ price, quantity, currency }: PricingInput): Pricing
     };
   }
   return { ok: true, unit_amount: unit.value, amount };
+}
+
+/** The unit price in minor units, or what is wrong with it: checks that need no quantity. */
+export function unitAmount(
+  price: number | string,
+  currency: Currency,
+): { ok: true; value: number } | { ok: false; field: 'price'; message: string } {
+  const unit = toMinorUnits(price, currency);
+  if (!unit.ok) {
+    const message = exceedsMaximum(price, currency) ? `must be at most ${max(currency)}` : unit.reason;
+    return { ok: false, field: 'price', message };
+  }
+  if (unit.value > MAX_AMOUNT_MINOR) {
+    return { ok: false, field: 'price', message: `must be at most ${max(currency)}` };
+  }
+  return unit;
 }
 
 /** True for a well-formed but huge price (1e21, "99999999999999"), to say "too large" rather than "malformed". */

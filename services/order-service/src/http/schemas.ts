@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { Currency } from '@shop/shared';
 import { CreateOrderBody, ListOrdersQuery } from '@shop/shared/contracts';
-import { priceOrder } from '../domain/pricing.ts';
+import { priceOrder, unitAmount } from '../domain/pricing.ts';
 import { decodeCursor } from './cursor.ts';
 
-const PricingFields = CreateOrderBody.pick({ price: true, quantity: true, currency: true });
+const PriceFields = CreateOrderBody.pick({ price: true, currency: true });
+const QuantityField = CreateOrderBody.pick({ quantity: true });
 
 /**
  * The contract's body plus the money rules (decimals, Stripe's minimum and maximum), reported on
@@ -15,17 +16,21 @@ export function createOrderBodySchema(defaultCurrency: Currency) {
   return CreateOrderBody.superRefine(
     (body, ctx) => {
       const currency = body.currency ?? defaultCurrency;
-      const pricing = priceOrder({ price: body.price, quantity: body.quantity, currency });
+      // With a bad quantity, the price's own checks still run, so both fields are named at once.
+      const quantityOk = QuantityField.safeParse({ quantity: body.quantity }).success;
+      const pricing = quantityOk
+        ? priceOrder({ price: body.price, quantity: body.quantity, currency })
+        : unitAmount(body.price, currency);
       if (!pricing.ok) ctx.addIssue({ code: 'custom', path: [pricing.field], message: pricing.message });
     },
-    { when: (payload) => PricingFields.safeParse(pickPricing(payload.value)).success },
+    { when: (payload) => PriceFields.safeParse(pickPrice(payload.value)).success },
   );
 }
 
-function pickPricing(value: unknown) {
+function pickPrice(value: unknown) {
   if (typeof value !== 'object' || value === null) return value;
-  const { price, quantity, currency } = value as Record<string, unknown>;
-  return { price, quantity, currency };
+  const { price, currency } = value as Record<string, unknown>;
+  return { price, currency };
 }
 
 /** The contract's query, with the cursor decoded to the sequence number it stands for. */
