@@ -11,6 +11,8 @@ import {
   envUrl,
   loadConfig,
   loadOrCreateDevKeys,
+  openDatabaseSetting,
+  openSqlite,
   resolveAuthKeys,
 } from '../src/index.ts';
 
@@ -69,5 +71,21 @@ describe('config errors never print secrets', () => {
     expect(() => loadConfig(withSecret, { SERVICE_TOKEN_SECRET: 'hunter2' })).toThrow(
       'Invalid configuration: SERVICE_TOKEN_SECRET must be at least 32 characters (value hidden)',
     );
+  });
+});
+
+describe('opening a database at start-up', () => {
+  it('when the path cannot be opened, one config line names the variable and the path', () => {
+    expect(() =>
+      openDatabaseSetting('ORDER_DB_PATH', '/dev/null/orders.sqlite', (p) => openSqlite(p, [])),
+    ).toThrow(
+      /^Invalid configuration: ORDER_DB_PATH cannot be opened as a SQLite database \(got "\/dev\/null\/orders.sqlite": /,
+    );
+  });
+
+  it('when the path is usable, the opened store comes back', () => {
+    const db = openDatabaseSetting('ORDER_DB_PATH', ':memory:', (p) => openSqlite(p, ['CREATE TABLE t (x)']));
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    db.close();
   });
 });

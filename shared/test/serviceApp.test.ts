@@ -3,7 +3,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppError, createServiceApp, parseRequest, principalOf, requireAuth } from '../src/index.ts';
-import { bearer, captureLogs, serviceToken, testKeys, userToken } from '../src/testing/index.ts';
+import { bearer, captureLogs, listen, serviceToken, testKeys, userToken } from '../src/testing/index.ts';
 
 function buildApp(ready = true) {
   const { logger, lines } = captureLogs('demo');
@@ -159,6 +159,28 @@ describe('errors have one shape', () => {
     const res = await request(app).get('/nope');
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('route_not_found');
+  });
+
+  it('when a path parameter is not valid percent-encoding (/items/%zz), 400 invalid_path comes back, not 500', async () => {
+    const { app } = buildApp();
+    for (const id of ['%zz', '%', '%E0%A4%A', '%C0%AE']) {
+      const res = await request(app).get(`/items/${id}`);
+      expect(res.status, id).toBe(400);
+      expect(res.body).toMatchObject({ status: 400, code: 'invalid_path' });
+    }
+  });
+
+  it('when the request headers are over the 16 KB limit, a served app answers 431 in the problem shape', async () => {
+    const { app } = buildApp();
+    const server = await listen(app);
+    try {
+      const res = await fetch(`${server.url}/health`, { headers: { 'x-big': 'x'.repeat(20_000) } });
+      expect(res.status).toBe(431);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(await res.json()).toMatchObject({ status: 431, code: 'headers_too_large' });
+    } finally {
+      await server.close();
+    }
   });
 });
 

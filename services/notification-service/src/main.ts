@@ -1,4 +1,11 @@
-import { ConfigError, createLogger, loadConfig, resolveAuthKeys, runMain, startServer } from '@shop/shared';
+import {
+  createLogger,
+  loadConfig,
+  openDatabaseSetting,
+  resolveAuthKeys,
+  runMain,
+  startServer,
+} from '@shop/shared';
 import { createNotificationService, openNotificationStore } from './app.ts';
 import { configSchema } from './config.ts';
 
@@ -6,7 +13,11 @@ await runMain(async () => {
   const config = loadConfig(configSchema);
   const logger = createLogger('notification-service', config.LOG_LEVEL);
   const keys = resolveAuthKeys(config, { needsPrivateKey: false });
-  const store = openStore(config.NOTIFICATION_DB_PATH);
+  const store = openDatabaseSetting(
+    'NOTIFICATION_DB_PATH',
+    config.NOTIFICATION_DB_PATH,
+    openNotificationStore,
+  );
   const { gmail } = config;
   logger.info(
     { gmail_api: gmail.apiUrl, token_url: gmail.tokenUrl, sandbox: gmail.sandbox, sender: gmail.sender },
@@ -43,15 +54,3 @@ await runMain(async () => {
     },
   });
 });
-
-/** A database that cannot be opened stops start-up with one line, like any other bad variable. */
-function openStore(path: string) {
-  try {
-    return openNotificationStore(path);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(
-      `Invalid configuration: NOTIFICATION_DB_PATH cannot be opened as a SQLite database (got ${JSON.stringify(path)}: ${reason})`,
-    );
-  }
-}

@@ -1,4 +1,4 @@
-import { createLogger, resolveAuthKeys, runMain, startServer } from '@shop/shared';
+import { createLogger, openDatabaseSetting, resolveAuthKeys, runMain, startServer } from '@shop/shared';
 import { createApp, openOrderStore } from './app.ts';
 import { loadOrderConfig } from './config.ts';
 
@@ -6,7 +6,7 @@ await runMain(async () => {
   const config = loadOrderConfig();
   const logger = createLogger('order-service', config.LOG_LEVEL);
   const keys = resolveAuthKeys(config, { needsPrivateKey: false });
-  const store = openOrderStore(config.ORDER_DB_PATH);
+  const store = openDatabaseSetting('ORDER_DB_PATH', config.ORDER_DB_PATH, openOrderStore);
   const app = createApp({ logger, keys, store, defaultCurrency: config.ORDER_DEFAULT_CURRENCY });
   await startServer(app, {
     port: config.ORDER_SERVICE_PORT,

@@ -1,6 +1,7 @@
 import {
   createLogger,
   loadConfig,
+  openDatabaseSetting,
   resolveAuthKeys,
   runMain,
   serviceTokenProvider,
@@ -23,7 +24,7 @@ await runMain(async () => {
   const token = serviceTokenProvider(keys.serviceSecret, 'payment-service');
   const http = { timeoutMs: config.HTTP_TIMEOUT_MS, token, metrics };
   const target = stripeTarget(config);
-  const store = openPaymentStore(config.PAYMENT_DB_PATH);
+  const store = openDatabaseSetting('PAYMENT_DB_PATH', config.PAYMENT_DB_PATH, openPaymentStore);
 
   const payments = createPayments({
     logger,

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { ConfigError } from '../config/loadConfig.ts';
 
 export type SqliteDatabase = Database.Database;
 
@@ -29,4 +30,19 @@ export function openSqlite(path: string, migrations: string[]): SqliteDatabase {
 /** Throws unless the database answers a trivial query: the store half of a /ready check. */
 export function pingSqlite(db: SqliteDatabase): void {
   db.prepare('SELECT 1').get();
+}
+
+/**
+ * Opens a service's database at start-up. A path that cannot be opened (missing folder rights, not
+ * a SQLite file) stops the service with one line naming the variable, like any other bad setting.
+ */
+export function openDatabaseSetting<T>(variable: string, path: string, open: (path: string) => T): T {
+  try {
+    return open(path);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(
+      `Invalid configuration: ${variable} cannot be opened as a SQLite database (got ${JSON.stringify(path)}: ${reason})`,
+    );
+  }
 }

@@ -31,6 +31,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
       return send(err.status, problem(err.status, err.code, err.message, requestId, err.extras));
     }
+    // The router throws a URIError (status 400, not marked expose) for a path like /api/order/%zz.
+    if (err instanceof URIError) {
+      return send(
+        400,
+        problem(400, 'invalid_path', 'The request path is not valid percent-encoding.', requestId),
+      );
+    }
     const parserError = typeof err?.type === 'string' ? BODY_PARSER_ERRORS[err.type] : undefined;
     if (parserError) {
       const [status, code, detail] = parserError;

@@ -1,4 +1,4 @@
-import { ConfigError } from '@shop/shared';
+import { ConfigError, openDatabaseSetting } from '@shop/shared';
 import { openMongoUserStore } from './mongoUserStore.ts';
 import { createSqliteUserStore } from './sqliteUserStore.ts';
 import type { UserStore } from './userStore.ts';
@@ -30,12 +30,5 @@ export async function openUserStore(config: {
       throw new ConfigError(`Cannot use MONGODB_URI: MongoDB at ${mongoHost(uri)} failed (${reason})`);
     }
   }
-  try {
-    return createSqliteUserStore(config.USER_DB_PATH);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(
-      `Invalid configuration: USER_DB_PATH cannot be opened as a SQLite database (got ${JSON.stringify(config.USER_DB_PATH)}: ${reason})`,
-    );
-  }
+  return openDatabaseSetting('USER_DB_PATH', config.USER_DB_PATH, createSqliteUserStore);
 }
