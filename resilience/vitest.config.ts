@@ -1,0 +1,12 @@
+import { defineProject } from 'vitest/config';
+
+// Each file starts a whole stack (six processes) and some kill and restart them: one file at a time.
+export default defineProject({
+  test: {
+    name: 'resilience',
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    fileParallelism: false,
+  },
+});
