@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { orderStatus, placeOrder } from './support/neighbours.ts';
-import { charges, newUserId, payOrder, startHarness, waitFor, type Harness } from './support/harness.ts';
+import {
+  addFault,
+  charges,
+  newUserId,
+  payOrder,
+  startHarness,
+  waitFor,
+  type Harness,
+} from './support/harness.ts';
 import request from 'supertest';
 import { bearer, serviceToken } from '@shop/shared/testing';
 
@@ -57,7 +65,7 @@ describe('durable follow-ups after a charge', () => {
     expect(charges(h.sandbox)).toHaveLength(1);
   });
 
-  it('when the order was cancelled before it could be marked Paid, the step is blocked with the reason and not retried', async () => {
+  it('when the owner cancels the order while it is being charged, the charge is refunded once, the payment ends refunded and no receipt goes out', async () => {
     h = await startHarness({ worker: true });
     await h.listenForWebhooks();
     const userId = newUserId();
@@ -70,17 +78,44 @@ describe('durable follow-ups after a charge', () => {
 
     await confirmInBrowser(created.body.payment_intent_id);
 
-    await waitFor(() => bothAre(h, created.body.id, 'blocked'));
-    const [markPaid, receipt] = h.service.store.followUps.forPayment(created.body.id);
-    expect(markPaid!.last_error).toMatch(/mark_paid answered 409 invalid_transition/);
-    expect(receipt!.last_error).toMatch(/waits for mark_paid, which is blocked/);
+    await waitFor(() => h.service.store.getPayment(created.body.id)?.status === 'refunded');
+    await waitFor(() => bothAre(h, created.body.id, 'done'));
+    const refunds = [...h.sandbox.state.refunds.values()];
+    expect(refunds, '1 charge, 1 refund of the whole amount').toHaveLength(1);
+    expect(refunds[0]).toMatchObject({ payment_intent: created.body.payment_intent_id, amount: 3998 });
+    for (const step of h.service.store.followUps.forPayment(created.body.id)) {
+      expect(step.last_error).toMatch(/cancelled before it could be marked Paid; the charge was refunded/);
+    }
     const logged = h.service.lines
       .map((l) => JSON.parse(l))
-      .filter((l) => l.msg === 'follow-up blocked: needs attention');
+      .filter((l) => /refunded automatically/.test(l.msg));
     expect(logged).toHaveLength(1);
-    expect(logged[0]).toMatchObject({ level: 'error', payment_id: created.body.id, order_id: order.id });
-    await new Promise((resolve) => setTimeout(resolve, 100)); // several worker ticks
-    expect(h.service.store.followUps.forPayment(created.body.id)[0]!.attempts).toBe(1);
+    expect(logged[0]).toMatchObject({ level: 'warn', payment_id: created.body.id, order_id: order.id });
+    expect(h.service.lines.filter((l) => l.includes('follow-up blocked'))).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // several worker ticks: nothing more happens
+    expect(h.sandbox.state.refunds.size).toBe(1);
+    expect(await orderStatus(h.orders, order)).toBe('Cancelled');
+    expect(h.notify.calls).toHaveLength(0);
+  });
+
+  it('when Stripe fails the refund of a cancelled order, the step is retried until the charge is refunded, once', async () => {
+    h = await startHarness({ worker: true });
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+    const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
+    await request(h.orders.url)
+      .patch(`/api/order/${order.id}`)
+      .set(bearer(serviceToken()))
+      .send({ status: 'Cancelled' });
+    await addFault(h.sandbox, { mode: 'error', match: '/v1/refunds', count: 4 });
+
+    await h.listenForWebhooks();
+    await confirmInBrowser(created.body.payment_intent_id);
+
+    await waitFor(() => h.service.store.getPayment(created.body.id)?.status === 'refunded', 10_000);
+    const markPaid = h.service.store.followUps.forPayment(created.body.id)[0]!;
+    expect(markPaid.attempts, 'retried after the failed refund').toBeGreaterThanOrEqual(1);
+    expect(h.sandbox.state.refunds.size).toBe(1);
     expect(await orderStatus(h.orders, order)).toBe('Cancelled');
     expect(h.notify.calls).toHaveLength(0);
   });

@@ -101,6 +101,11 @@ export interface PaymentStore {
   applyIntentState(id: string, state: IntentState): Transition;
   /** succeeded -> refunded, queueing mark_refunded in the same transaction. */
   markRefunded(id: string): Transition;
+  /**
+   * The order was cancelled before it could be marked Paid and the charge was refunded: succeeded ->
+   * refunded, and every step still owed (mark the order, the receipt) is closed with the reason.
+   */
+  markRefundedForCancelledOrder(id: string, reason: string): Transition;
   /** Payments whose Stripe state is unknown (no PaymentIntent id, or an attempt without outcome). */
   paymentsToSync(now: number, limit: number): PaymentRecord[];
   /** Payments not final yet, newest first: checked against Stripe when the worker starts. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { openSqlite, pingSqlite, type SqliteDatabase } from '@shop/shared';
+import { cacheStatements, openSqlite, pingSqlite, type SqliteDatabase } from '@shop/shared';
 import type { PaymentStatus } from '@shop/shared/contracts';
 import { MIGRATIONS } from './schema.ts';
 import { sqliteFollowUps, queueFollowUps } from './sqliteFollowUps.ts';
@@ -43,7 +43,8 @@ function toRecord(row: PaymentRow): PaymentRecord {
 
 /** Opens (creating or migrating) the payment-service database; `:memory:` works for tests. */
 export function openPaymentStore(path: string): PaymentStore {
-  const db: SqliteDatabase = openSqlite(path, MIGRATIONS);
+  // Queries are written inline below; each is compiled once, on first use.
+  const db: SqliteDatabase = cacheStatements(openSqlite(path, MIGRATIONS));
   const now = () => new Date().toISOString();
   const row = (sql: string, ...params: unknown[]) => db.prepare(sql).get(...params) as PaymentRow | undefined;
   const getPayment = (id: string) => {
@@ -87,6 +88,17 @@ export function openPaymentStore(path: string): PaymentStore {
     return { payment: mustGet(id), changed: true };
   });
 
+  const markRefundedForCancelledOrder = db.transaction((id: string, reason: string): Transition => {
+    const current = mustGet(id);
+    if (current.status === 'succeeded') {
+      db.prepare(`UPDATE payments SET status = 'refunded', updated_at = ? WHERE id = ?`).run(now(), id);
+    }
+    db.prepare(
+      `UPDATE follow_ups SET state = 'done', last_error = ?, done_at = ? WHERE payment_id = ? AND state <> 'done'`,
+    ).run(reason, now(), id);
+    return { payment: mustGet(id), changed: current.status === 'succeeded' };
+  });
+
   return {
     getPayment,
     getPaymentByOrder: (orderId) => {
@@ -120,6 +132,7 @@ export function openPaymentStore(path: string): PaymentStore {
     },
     applyIntentState: (id, state) => applyIntentState.immediate(id, state),
     markRefunded: (id) => markRefunded.immediate(id),
+    markRefundedForCancelledOrder: (id, reason) => markRefundedForCancelledOrder.immediate(id, reason),
     paymentsToSync: (at, limit) =>
       (
         db

@@ -1,6 +1,7 @@
 import { statusOf } from '@shop/shared';
 import type { FollowUp, PaymentRecord } from '../data/paymentStore.ts';
 import { retryDelay, type PaymentsContext } from './context.ts';
+import { refundIfOrderCancelled } from './cancelledOrderRefund.ts';
 
 /** How long a claimed step is ours: longer than any call it makes (timeouts and client retries). */
 const LEASE_MS = 2 * 60_000;
@@ -78,16 +79,40 @@ export function createFollowUpRunner(ctx: PaymentsContext): FollowUpRunner {
     } catch (error) {
       const reason = `${step.step} ${describe(error)}`;
       const status = statusOf(error);
+      if (step.step === 'mark_paid' && status === 409) {
+        // Cancelled while being charged: refund rather than leave the customer charged.
+        try {
+          if (await refundIfOrderCancelled(ctx, payment)) return;
+        } catch (refundError) {
+          return retryLater(
+            step,
+            `${reason}; refunding the cancelled order failed: ${describe(refundError)}`,
+          );
+        }
+      }
       if (status !== undefined && PERMANENT.has(status)) {
         // Retrying cannot help; a person must look (the customer was charged but the order disagrees).
         store.followUps.block(step.id, reason);
         logger.error({ ...log, order_id: payment.order_id, reason }, 'follow-up blocked: needs attention');
         return;
       }
-      const delay = retryDelay(ctx.retryBaseMs, step.attempts);
-      store.followUps.retryLater(step.id, reason, Date.now() + delay);
-      logger.warn({ ...log, reason, retry_in_ms: delay }, 'follow-up failed; will retry');
+      retryLater(step, reason);
     }
+  }
+
+  function retryLater(step: FollowUp, reason: string): void {
+    const delay = retryDelay(ctx.retryBaseMs, step.attempts);
+    store.followUps.retryLater(step.id, reason, Date.now() + delay);
+    logger.warn(
+      {
+        payment_id: step.payment_id,
+        step: step.step,
+        attempt: step.attempts + 1,
+        reason,
+        retry_in_ms: delay,
+      },
+      'follow-up failed; will retry',
+    );
   }
 
   /** Runs a step in the background; a failure is recorded by runStep and never reaches the caller. */

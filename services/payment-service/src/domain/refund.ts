@@ -5,6 +5,33 @@ import { visiblePayment } from './paymentView.ts';
 import { providerFailure, stripeCode } from './stripeErrors.ts';
 
 /**
+ * Refunds the payment's charge in full at Stripe. The idempotency key is tied to the payment, so every
+ * path that refunds it (the API, an order cancelled during the charge) together refunds it once.
+ */
+export async function refundAtStripe(ctx: PaymentsContext, payment: PaymentRecord): Promise<void> {
+  try {
+    const refund = await ctx.stripe.refunds.create(
+      {
+        payment_intent: payment.payment_intent_id!,
+        metadata: { payment_id: payment.id, order_id: payment.order_id },
+      },
+      { idempotencyKey: `refund-${payment.id}` },
+    );
+    if (refund.status === 'failed' || refund.status === 'canceled') {
+      ctx.count('error');
+      throw new AppError(502, 'refund_failed', `Stripe could not refund the payment (${refund.status}).`);
+    }
+  } catch (error) {
+    // Refunded already (e.g. from Stripe's dashboard): record it like our own refund.
+    if (error instanceof AppError) throw error;
+    if (stripeCode(error) !== 'charge_already_refunded') {
+      ctx.count('error');
+      throw providerFailure(ctx, error, 'refund the payment');
+    }
+  }
+}
+
+/**
  * Refunds a succeeded payment in full, once: the refund's idempotency key is tied to the payment, and
  * a repeat after success answers the refunded payment. The order becomes Refunded through the
  * durable `mark_refunded` step, recorded with the payment's new state.
@@ -27,23 +54,7 @@ export async function refundPayment(
           },
         );
       }
-      try {
-        const refund = await ctx.stripe.refunds.create(
-          { payment_intent: payment.payment_intent_id!, metadata: { payment_id: payment.id, order_id } },
-          { idempotencyKey: `refund-${payment.id}` },
-        );
-        if (refund.status === 'failed' || refund.status === 'canceled') {
-          ctx.count('error');
-          throw new AppError(502, 'refund_failed', `Stripe could not refund the payment (${refund.status}).`);
-        }
-      } catch (error) {
-        // Refunded already (e.g. from Stripe's dashboard): record it like our own refund.
-        if (error instanceof AppError) throw error;
-        if (stripeCode(error) !== 'charge_already_refunded') {
-          ctx.count('error');
-          throw providerFailure(ctx, error, 'refund the payment');
-        }
-      }
+      await refundAtStripe(ctx, payment);
       if (ctx.store.markRefunded(payment.id).changed) {
         ctx.count('refunded');
         ctx.logger.info({ payment_id: payment.id, order_id }, 'payment refunded');
