@@ -180,6 +180,25 @@ describe('delivery when a send may have gone through', () => {
     expect(mails[0]?.messageId).toBe(`<${res.body.notification_id}@shop.local>`);
   });
 
+  it('when Gmail takes an unanswered mail only after the first retry was due, the retry waits a send timeout, finds it, and sends no second copy (1 mail)', async () => {
+    const service = track(startService(n, { delivery: { inlineTimeoutMs: 200, sendTimeoutMs: 1_000 } }));
+    service.worker.start(); // running all along: without the wait it would retry 10 ms after the timeout
+    const user = await registerUser(n);
+    await armGmailFault(n.gmail, { mode: 'slow', count: 1, delay_ms: 700 });
+
+    const res = await notify(service, { user_id: user.id, type: 'welcome' });
+    expect(res.status).toBe(202);
+    await waitFor(
+      'the worker to settle the notification',
+      async () => (await getNotification(service, res.body.notification_id)).status === 'sent',
+    );
+
+    // The slow send lands 700 ms after it began, whenever the retry ran: let a second copy show up.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(await mailsTo(n.gmail, user.email)).toHaveLength(1);
+    expect((await getNotification(service, res.body.notification_id)).attempts).toBe(2);
+  });
+
   it('when the service died mid-send after Gmail took the mail, the restarted worker marks it sent without sending again', async () => {
     const dbPath = join(dir, `crash-${randomUUID()}.sqlite`);
     const user = await registerUser(n);

@@ -8,6 +8,8 @@ export interface DeliverySettings {
   maxAttempts: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  /** The worker's Gmail timeout: how long a send Gmail got but did not answer may still take. */
+  sendTimeoutMs: number;
 }
 
 export interface DeliveryDeps {
@@ -57,7 +59,11 @@ export function createDelivery({ store, mailer, settings, logger, now, recordOut
       );
       return;
     }
-    const nextAttemptAt = addMs(at, retryDelayMs(record.attempts, settings.retryBaseMs, settings.retryMaxMs));
+    const backoff = retryDelayMs(record.attempts, settings.retryBaseMs, settings.retryMaxMs);
+    // Gmail may still be handling an unanswered send: look it up only once it could have finished,
+    // or the lookup misses it and the retry sends the mail a second time.
+    const delay = failure.mayHaveSent ? Math.max(backoff, settings.sendTimeoutMs) : backoff;
+    const nextAttemptAt = addMs(at, delay);
     store.markQueued(record.id, {
       error: failure.reason,
       nextAttemptAt,
