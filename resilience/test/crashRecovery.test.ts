@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../../e2e/support/api.ts';
+import { startTestStack, type TestStack } from '../../e2e/support/testStack.ts';
+import { faultControls, type FaultControls } from '../support/faultsControl.ts';
+import { shopClient, type Customer, type ShopClient } from '../support/flowShop.ts';
+
+let shop: TestStack;
+let client: ShopClient;
+let faults: FaultControls;
+
+beforeAll(async () => {
+  shop = await startTestStack();
+  client = shopClient(shop);
+  faults = faultControls(shop);
+});
+afterAll(async () => {
+  await shop?.stop();
+});
+
+/** The order ends Paid with 1 succeeded PaymentIntent and exactly 1 receipt, sent once. */
+async function expectPaidOnce(who: Customer, orderId: string) {
+  await eventually(
+    'the order to become Paid',
+    async () => (await client.orderStatus(who, orderId)) === 'Paid',
+    60_000,
+  );
+  await eventually(
+    'the receipt',
+    async () => (await client.receiptsFor(who.email, orderId)).length > 0,
+    60_000,
+  );
+  const succeeded = (await client.intentsFor(orderId)).filter((pi) => pi.status === 'succeeded');
+  expect(succeeded, '1 charge, 0 duplicated').toHaveLength(1);
+  expect(await client.receiptsFor(who.email, orderId), '1 receipt, 0 duplicated').toHaveLength(1);
+  const notes = await client.notificationsOf(who, orderId);
+  expect(
+    notes.map((n) => n.status),
+    'one receipt recorded, sent',
+  ).toEqual(['sent']);
+  const payment = await client.paymentOf(who, orderId);
+  expect(payment.body.status).toBe('succeeded');
+}
+
+describe('crash recovery: processes killed with SIGKILL mid-flow', () => {
+  it('when the payment-service is killed after Stripe charged but before the order was marked Paid, the restarted service makes it Paid with 1 charge and 1 receipt', async () => {
+    const ann = await client.customer('crash');
+    const order = await client.createOrder(ann, 3, 9.99);
+    // The charge happens, its answer never comes: the service is stuck between charge and mark-paid.
+    await faults.stripe({ mode: 'timeout', match: '/confirm', when: 'after', count: 1 });
+    const inFlight = client.payOrder(ann, order.id, 'pm_card_visa').then(
+      (res) => `answered ${res.status}`,
+      (error: Error) => `no answer (${error.message})`,
+    );
+
+    await eventually(
+      'Stripe to have charged the order',
+      async () => (await client.intentsFor(order.id)).some((pi) => pi.status === 'succeeded'),
+      30_000,
+    );
+    expect(await client.orderStatus(ann, order.id), 'charged, not marked Paid yet').toBe('Pending');
+    await shop.stack.kill('payment-service');
+    expect(await inFlight).toMatch(/no answer/);
+    await faults.clearStripe();
+    await shop.stack.restart('payment-service');
+
+    await expectPaidOnce(ann, order.id);
+  });
+
+  it('when the order-service is down while the charge succeeds, the order becomes Paid once it is back, with 1 charge and 1 receipt', async () => {
+    const bob = await client.customer('crash');
+    const order = await client.createOrder(bob, 1, 25);
+    const started = await client.payOrder(bob, order.id); // the client confirms later
+    expect(started.status).toBe(201);
+    await shop.stack.kill('order-service');
+
+    const confirmed = await client.confirmInBrowser(started.body.payment_intent_id);
+    expect(confirmed.status).toBe(200);
+    await eventually(
+      'the payment-service to learn of the charge (webhook)',
+      async () => (await client.paymentOf(bob, order.id)).body.status === 'succeeded',
+      30_000,
+    );
+    expect(
+      await client.receiptsFor(bob.email, order.id),
+      'no receipt while the order is not Paid',
+    ).toHaveLength(0);
+    await shop.stack.restart('order-service');
+
+    await expectPaidOnce(bob, order.id);
+  });
+
+  it('when the notification-service is down during the payment, pay-order still answers 200 and the receipt goes out once after it restarts', async () => {
+    const cat = await client.customer('crash');
+    const order = await client.createOrder(cat, 2, 4.5);
+    await shop.stack.kill('notification-service');
+
+    const paid = await client.payOrder(cat, order.id, 'pm_card_visa');
+    expect(paid.status).toBe(200);
+    expect(await client.orderStatus(cat, order.id)).toBe('Paid');
+    expect(await client.receiptsFor(cat.email, order.id)).toHaveLength(0);
+    await shop.stack.restart('notification-service');
+
+    await expectPaidOnce(cat, order.id);
+  });
+});
