@@ -20,6 +20,24 @@ const REDACTED = [
   '*.client_secret',
 ];
 
+/**
+ * An outbound call's error carries its request config, headers included (a service token). Only
+ * what helps to diagnose the failure is logged; any other error is logged in full, stack included.
+ */
+function serializeError(error: unknown) {
+  const e = error as { isAxiosError?: boolean; config?: { method?: string; baseURL?: string; url?: string } };
+  if (!e?.isAxiosError) return pino.stdSerializers.err(error as Error);
+  const axiosError = error as Error & { code?: string; response?: { status?: number } };
+  return {
+    type: 'HttpClientError',
+    message: axiosError.message,
+    code: axiosError.code,
+    status: axiosError.response?.status,
+    method: e.config?.method?.toUpperCase(),
+    url: `${e.config?.baseURL ?? ''}${e.config?.url ?? ''}`,
+  };
+}
+
 /** Structured JSON logger; every line carries the service name and, inside a request, its id. */
 export function createLogger(service: string, level = 'info', destination?: DestinationStream): Logger {
   return pino(
@@ -28,6 +46,7 @@ export function createLogger(service: string, level = 'info', destination?: Dest
       base: { service },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACTED, censor: '[redacted]' },
+      serializers: { err: serializeError },
       mixin: () => {
         const requestId = currentRequestId();
         return requestId ? { request_id: requestId } : {};
