@@ -46,7 +46,14 @@ export function toMinorUnits(
 export function formatMoney(amountMinor: number, currency: string): string {
   const code = currency.toUpperCase();
   const decimals = (CURRENCIES as Record<string, { decimals: number }>)[code]?.decimals ?? 2;
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: code }).format(
-    amountMinor / 10 ** decimals,
-  );
+  let format = moneyFormats.get(code);
+  if (!format) {
+    format = new Intl.NumberFormat('en-US', { style: 'currency', currency: code });
+    if (moneyFormats.size < 64) moneyFormats.set(code, format);
+  }
+  return format.format(amountMinor / 10 ** decimals);
 }
+
+// Building a NumberFormat costs far more than using one (it showed in every receipt's CPU profile).
+// The shop knows a handful of currencies; the cap only guards against odd codes from elsewhere.
+const moneyFormats = new Map<string, Intl.NumberFormat>();

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { call } from '../../e2e/support/api.ts';
+import { startTestStack, type TestStack } from '../../e2e/support/testStack.ts';
+import type { ProcessName } from '../../scripts/stack/processes.ts';
+import { startBaseline, type Baseline } from './baseline/startBaseline.ts';
+import { runLoad, type LoadResult, type LoadSpec } from './load.ts';
+import type { BenchOptions } from './options.ts';
+import { cpuMs, resetPeakRss, sampleRss, type RssSample } from './procStats.ts';
+
+export interface BenchUser {
+  id: string;
+  email: string;
+  password: string;
+  token: string;
+}
+
+export interface RssRecord extends RssSample {
+  scenario: string;
+  process: ProcessName | 'baseline';
+}
+
+/** Everything a scenario needs: the running system, the baseline, a signed-in user, and helpers. */
+export interface BenchContext {
+  options: BenchOptions;
+  shop: TestStack;
+  baseline: Baseline;
+  user: BenchUser;
+  /** The order-service's database file (growth swaps it). */
+  orderDbPath: string;
+  dataDir: string;
+  /** Warms up, then measures one load and prints a progress line before and after. */
+  measure(
+    label: string,
+    spec: Omit<LoadSpec, 'durationSec' | 'connections'> & { connections?: number },
+  ): Promise<Measured>;
+  /** Starts a scenario's own RSS peak: resets VmHWM of every process. */
+  resetPeaks(): void;
+  /** Samples the RSS of the given processes, recorded under `scenario`. */
+  recordRss(scenario: string, names: Array<ProcessName | 'baseline'>): RssRecord[];
+  /** Error and warning log lines of the services since the last call (and forgets the rest). */
+  drainLogProblems(): string[];
+}
+
+/** A load's result plus the CPU time each process spent on it, per request (microseconds). */
+export interface Measured extends LoadResult {
+  cpuUsPerRequest: Partial<Record<ProcessName | 'baseline', number>>;
+}
+
+export const BENCH_PASSWORD = 'bench-password-42';
+
+export async function createContext(
+  options: BenchOptions,
+): Promise<BenchContext & { stop(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'shop-bench-'));
+  const orderDbPath = join(dataDir, 'orders.sqlite');
+  const [shop, baseline] = await Promise.all([
+    startTestStack({
+      LOG_LEVEL: options.logLevel,
+      BCRYPT_COST: String(options.bcryptCost),
+      ORDER_DB_PATH: orderDbPath,
+      // The services' own defaults for their workers, not the tests' short intervals.
+      PAYMENT_WORKER_INTERVAL_MS: '',
+      PAYMENT_RETRY_BASE_MS: '',
+      NOTIFY_WORKER_INTERVAL_MS: '',
+      NOTIFY_RETRY_BASE_MS: '',
+    }),
+    startBaseline(),
+  ]);
+  const user = await signUp(shop);
+  const pidOf = (name: ProcessName | 'baseline') =>
+    name === 'baseline' ? baseline.child.pid : shop.stack.processes.get(name)?.child.pid;
+
+  return {
+    options,
+    shop,
+    baseline,
+    user,
+    orderDbPath,
+    dataDir,
+    async measure(label, spec) {
+      const connections = spec.connections ?? options.connections;
+      if (options.warmupSec > 0) await runLoad({ ...spec, connections, durationSec: options.warmupSec });
+      process.stdout.write(`  ... ${label}: ${options.durationSec} s, ${connections} connections\n`);
+      const names = [...shop.stack.processes.keys(), 'baseline' as const];
+      const cpuBefore = names.map((name) => cpuMs(pidOf(name)!));
+      const result = await runLoad({ ...spec, connections, durationSec: options.durationSec });
+      const cpuUsPerRequest = Object.fromEntries(
+        names
+          .map(
+            (name, i) =>
+              [name, ((cpuMs(pidOf(name)!) - cpuBefore[i]!) * 1000) / Math.max(1, result.requests)] as const,
+          )
+          .filter(([, us]) => us > 0),
+      );
+      process.stdout.write(
+        `      ${Math.round(result.requestsPerSec)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
+          `errors ${result.errors}\n`,
+      );
+      return { ...result, cpuUsPerRequest };
+    },
+    resetPeaks() {
+      for (const name of [...shop.stack.processes.keys(), 'baseline' as const]) {
+        const pid = pidOf(name);
+        if (pid) resetPeakRss(pid);
+      }
+    },
+    recordRss(scenario, names) {
+      return names.flatMap((name) => {
+        const pid = pidOf(name);
+        return pid ? [{ scenario, process: name, ...sampleRss(pid) }] : [];
+      });
+    },
+    drainLogProblems() {
+      const problems = shop.logs.filter((line) => /"level":"(error|fatal|warn)"/.test(line));
+      shop.logs.length = 0;
+      return problems;
+    },
+    async stop() {
+      await Promise.all([shop.stop(), baseline.stop()]);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Registers and signs in the one user every scenario acts as. */
+async function signUp(shop: TestStack): Promise<BenchUser> {
+  const users = shop.url('user-service');
+  const email = `bench.${randomUUID().slice(0, 8)}@example.com`;
+  const registered = await call('POST', `${users}/api/user`, {
+    body: { username: `bench${randomUUID().slice(0, 6)}`, email, password: BENCH_PASSWORD },
+  });
+  if (registered.status !== 201) throw new Error(`registering the bench user: ${registered.status}`);
+  const login = await call('POST', `${users}/api/login`, { body: { email, password: BENCH_PASSWORD } });
+  if (login.status !== 200) throw new Error(`signing in the bench user: ${login.status}`);
+  return { id: registered.body.id, email, password: BENCH_PASSWORD, token: login.body.token };
+}

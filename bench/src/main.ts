@@ -1,0 +1,24 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseOptions } from './options.ts';
+import { formatReport } from './report.ts';
+import { runBench } from './runBench.ts';
+
+// pnpm bench [options]: see bench/README.md.
+const RESULTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../results');
+
+let options;
+try {
+  options = parseOptions(process.argv.slice(2));
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
+const started = performance.now();
+const report = await runBench(options);
+const out = options.out ?? resolve(RESULTS_DIR, `bench-${report.startedAt.replace(/[:.]/g, '-')}.json`);
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+console.log(`\n${formatReport(report)}\n`);
+console.log(`Results: ${out} (${((performance.now() - started) / 1000).toFixed(0)} s in all)`);

@@ -1,0 +1,109 @@
+import { call, eventually } from '../../../e2e/support/api.ts';
+import { openOrderDatabase, seedOrders } from '../../../services/order-service/src/data/index.ts';
+import type { BenchContext } from '../context.ts';
+import { row } from '../rows.ts';
+import type { Scenario } from './scenario.ts';
+
+// Orders put aside per second of load: well above what the whole system can pay on 2 cores.
+const ORDERS_PER_SECOND = 1_000;
+
+/** The full POST /api/pay-order with pm_card_visa through the Stripe sandbox, each call a new order. */
+export const payOrder: Scenario = {
+  processes: ['payment-service', 'order-service', 'notification-service', 'user-service'],
+  async run(ctx, baselines) {
+    const { durationSec, warmupSec } = ctx.options;
+    const orderIds = pendingOrders(
+      ctx.orderDbPath,
+      ctx.user.id,
+      Math.ceil((durationSec + warmupSec) * ORDERS_PER_SECOND),
+    );
+    let next = 0;
+    let reused = 0;
+    const stripe = ctx.shop.url('stripe-sandbox');
+    const chargesBefore = (await call('GET', `${stripe}/_sandbox/payment_intents`)).body
+      .succeeded_count as number;
+    const receiptsBefore = (await receiptOrderIds(ctx)).length;
+
+    const load = await ctx.measure('payment POST /api/pay-order (pm_card_visa)', {
+      url: `${ctx.shop.url('payment-service')}/api/pay-order`,
+      method: 'POST',
+      headers: { authorization: `Bearer ${ctx.user.token}` },
+      nextBody: () => {
+        if (next >= orderIds.length) reused++;
+        return { order_id: orderIds[next++ % orderIds.length], payment_method: 'pm_card_visa' };
+      },
+    });
+
+    // Every charge must end with one receipt; the workers finish what the requests started, and
+    // requests still in flight when the load stopped may charge a little later, so count both until they meet.
+    let charged = 0;
+    const receipted = await eventually(
+      'a receipt for each charge',
+      async () => {
+        charged =
+          (await call('GET', `${stripe}/_sandbox/payment_intents`)).body.succeeded_count - chargesBefore;
+        const ids = (await receiptOrderIds(ctx)).slice(receiptsBefore);
+        return new Set(ids).size >= charged && ids;
+      },
+      120_000,
+    );
+    const receipts = receipted.length;
+    const duplicateReceipts = receipts - new Set(receipted).size;
+    return [
+      row(baselines, {
+        scenario: 'pay-order',
+        name: 'payment POST /api/pay-order (full flow)',
+        load,
+        baseline: 'POST',
+        target: '>= 400 req/s, p99 < 50 ms',
+        met: load.requestsPerSec >= 400 && load.p99Ms < 50,
+        detail: {
+          ordersPrepared: orderIds.length,
+          reusedOrders: reused,
+          charged,
+          receipts,
+          duplicateReceipts,
+        },
+      }),
+    ];
+  },
+};
+
+/** The order id of every receipt the user got, oldest first (the inbox lists newest first). */
+async function receiptOrderIds(ctx: BenchContext): Promise<string[]> {
+  const inbox = await call('GET', `${ctx.shop.url('gmail-sandbox')}/api/messages?to=${ctx.user.email}`);
+  return (inbox.body.messages as Array<{ subject: string; text: string }>)
+    .filter((mail) => /receipt/i.test(mail.subject))
+    .map((mail) => /^Order:\s+(\S+)$/m.exec(mail.text)?.[1] ?? 'unreadable')
+    .reverse();
+}
+
+/**
+ * Puts `count` new Pending orders of the user straight into the order database (the service reads
+ * them like any other), and answers the ids of all the user's Pending orders.
+ */
+function pendingOrders(dbPath: string, userId: string, count: number): string[] {
+  const db = openOrderDatabase(dbPath);
+  try {
+    seedOrders(
+      db,
+      (function* () {
+        for (let i = 0; i < count; i++) {
+          yield {
+            user_id: userId,
+            product_name: 'Bench order',
+            quantity: 1,
+            unit_amount: 2500,
+            currency: 'USD',
+          };
+        }
+      })(),
+    );
+    const rows = db
+      .prepare(`SELECT id FROM orders WHERE user_id = ? AND status = 'Pending' ORDER BY seq`)
+      .all(userId) as Array<{ id: string }>;
+    return rows.map((r) => r.id);
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BenchReport } from '../src/runBench.ts';
+import { SCENARIOS } from '../src/options.ts';
+
+const REPO_ROOT = resolve(import.meta.dirname, '../..');
+const outDir = mkdtempSync(join(tmpdir(), 'shop-bench-smoke-'));
+const outFile = join(outDir, 'smoke.json');
+let output = '';
+let exitCode: number | null = null;
+let report: BenchReport;
+
+// `pnpm bench --smoke` exactly as a developer runs it (1 s per scenario, small growth sizes), so
+// the harness cannot rot. It asserts that everything ran and was computed, never how fast.
+beforeAll(async () => {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/src/main.ts', '--smoke', '--out', outFile],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  exitCode = await new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  report = JSON.parse(readFileSync(outFile, 'utf8')) as BenchReport;
+});
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+describe('pnpm bench --smoke', () => {
+  it('exits 0 and writes its JSON file', () => {
+    expect(exitCode, output).toBe(0);
+    expect(report.rows.length).toBeGreaterThan(0);
+  });
+
+  it('measures both baselines and every scenario', () => {
+    const measured = new Set(report.rows.map((row) => row.scenario));
+    expect([...measured].sort()).toEqual(['baseline', ...SCENARIOS].sort());
+    expect(report.rows.filter((row) => row.scenario === 'baseline').map((row) => row.baseline)).toEqual([
+      'GET',
+      'POST',
+    ]);
+  });
+
+  it('every row got answers and 0 errors (else it names the status codes seen)', () => {
+    for (const row of report.rows) {
+      expect(row.load.requests, `${row.name}: requests made`).toBeGreaterThan(0);
+      expect(row.load.errors, `${row.name}: errors, by status ${JSON.stringify(row.load.statuses)}`).toBe(0);
+    }
+  });
+
+  it('every row has a ratio to the same-run baseline, and every target a verdict', () => {
+    for (const row of report.rows) {
+      expect(Number.isFinite(row.ratio) && row.ratio > 0, `${row.name}: ratio ${row.ratio}`).toBe(true);
+      if (row.target) expect(typeof row.met, `${row.name}: verdict`).toBe('boolean');
+    }
+    expect(report.rows.filter((row) => row.target).length).toBeGreaterThanOrEqual(7);
+  });
+
+  it('the growth rows compare the largest store with the smallest, and no charge goes without its receipt', () => {
+    const growth = report.rows.filter((row) => row.scenario === 'growth');
+    expect(growth.map((row) => row.detail?.orders)).toEqual([1_000, 1_000, 10_000, 10_000]);
+    expect(growth.filter((row) => row.detail?.costVsSmallest !== undefined)).toHaveLength(2);
+    const pay = report.rows.find((row) => row.scenario === 'pay-order')!;
+    expect(pay.detail?.charged, 'charges').toBeGreaterThan(0);
+    expect(pay.detail?.receipts, 'receipts for those charges').toBeGreaterThanOrEqual(
+      pay.detail?.charged as number,
+    );
+  });
+
+  it('reports the RSS of every service at the end of its scenario and the table with ratios', () => {
+    const sampled = new Set(report.rss.map((sample) => sample.process));
+    for (const name of [
+      'user-service',
+      'order-service',
+      'payment-service',
+      'notification-service',
+      'baseline',
+    ]) {
+      expect(sampled, name).toContain(name);
+    }
+    for (const sample of report.rss) expect(sample.currentMb, `${sample.process} RSS`).toBeGreaterThan(0);
+    expect(output).toMatch(/\| scenario +\| req\/s +\| p50 ms/);
+    expect(output).toMatch(/% of GET/);
+  });
+});

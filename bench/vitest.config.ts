@@ -1,0 +1,11 @@
+import { defineProject } from 'vitest/config';
+
+// The smoke run starts the whole stack plus a baseline app: one file, with room to start and run.
+export default defineProject({
+  test: {
+    name: 'bench',
+    include: ['test/**/*.test.ts'],
+    testTimeout: 240_000,
+    hookTimeout: 240_000,
+  },
+});
