@@ -1,16 +1,10 @@
 import request from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bearer, serviceToken } from '@shop/shared/testing';
 import { orderStatus, placeOrder } from './support/neighbours.ts';
-import { charges, intents, newUserId, payOrder, startHarness, type Harness } from './support/harness.ts';
+import { charges, intents, newUserId, payOrder, useHarness } from './support/harness.ts';
 
-let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 async function paidTransitions(orderId: string): Promise<number> {
   const res = await request(h.orders.url).get(`/api/order/${orderId}/history`).set(bearer(serviceToken()));

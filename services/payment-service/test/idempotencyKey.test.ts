@@ -1,14 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { placeOrder } from './support/neighbours.ts';
-import { charges, intents, newUserId, payOrder, startHarness, type Harness } from './support/harness.ts';
+import { charges, intents, newUserId, payOrder, useHarness } from './support/harness.ts';
 
-let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 describe('the Idempotency-Key header', () => {
   it('when a declined call is repeated with the same key, the 402 is replayed and the card is not tried again', async () => {

@@ -1,25 +1,10 @@
 import request from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bearer, serviceToken } from '@shop/shared/testing';
 import { orderStatus, placeOrder } from './support/neighbours.ts';
-import {
-  asUser,
-  charges,
-  intents,
-  newUserId,
-  payOrder,
-  startHarness,
-  waitFor,
-  type Harness,
-} from './support/harness.ts';
+import { asUser, charges, intents, newUserId, payOrder, useHarness, waitFor } from './support/harness.ts';
 
-let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 describe('pay-order with a payment method', () => {
   it('when an order of 2 x 19.99 is paid with pm_card_visa, it is Paid, one PaymentIntent of 3998 exists and the receipt is asked for', async () => {

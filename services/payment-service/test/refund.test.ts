@@ -1,24 +1,10 @@
 import request from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bearer, serviceToken } from '@shop/shared/testing';
 import { orderStatus, placeOrder } from './support/neighbours.ts';
-import {
-  addFault,
-  asUser,
-  newUserId,
-  payOrder,
-  startHarness,
-  waitFor,
-  type Harness,
-} from './support/harness.ts';
+import { addFault, asUser, newUserId, payOrder, useHarness, waitFor } from './support/harness.ts';
 
-let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 async function paidOrder(userId = newUserId()) {
   const order = await placeOrder(h.orders, userId);

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { orderStatus, placeOrder } from './support/neighbours.ts';
 import {
   addFault,
@@ -8,25 +8,19 @@ import {
   intents,
   newUserId,
   payOrder,
-  startHarness,
+  useHarness,
   type Harness,
 } from './support/harness.ts';
 
-let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
-
 /** The first answer is lost after Stripe did the work, and both SDK retries fail before reaching it. */
-async function loseEveryAnswer(match: string) {
+async function loseEveryAnswer(h: Harness, match: string) {
   await addFault(h.sandbox, { mode: 'error', when: 'after', match });
   await addFault(h.sandbox, { mode: 'error', when: 'before', match, count: 2 });
 }
 
 describe('when Stripe fails', () => {
+  const h = useHarness();
+
   it('when Stripe answers the confirmation with a 500 once, the SDK retry with the same key succeeds with 1 charge', async () => {
     const userId = newUserId();
     const order = await placeOrder(h.orders, userId);
@@ -44,7 +38,7 @@ describe('when Stripe fails', () => {
   it('when the creation answer is lost for good, 502 comes back; the next call gets the same PaymentIntent', async () => {
     const userId = newUserId();
     const order = await placeOrder(h.orders, userId);
-    await loseEveryAnswer('POST /v1/payment_intents');
+    await loseEveryAnswer(h, 'POST /v1/payment_intents');
 
     const lost = await payOrder(h.service.app, userId, {
       order_id: order.id,
@@ -72,7 +66,7 @@ describe('when Stripe fails', () => {
     const userId = newUserId();
     const order = await placeOrder(h.orders, userId);
     await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
-    await loseEveryAnswer('/confirm');
+    await loseEveryAnswer(h, '/confirm');
 
     const lost = await payOrder(h.service.app, userId, {
       order_id: order.id,
@@ -96,7 +90,7 @@ describe('when Stripe fails', () => {
     const userId = newUserId();
     const order = await placeOrder(h.orders, userId);
     await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
-    await loseEveryAnswer('/confirm');
+    await loseEveryAnswer(h, '/confirm');
     await payOrder(h.service.app, userId, { order_id: order.id, payment_method: 'pm_card_visa' }).expect(502);
 
     const other = await payOrder(h.service.app, userId, {
@@ -114,7 +108,7 @@ describe('when Stripe fails', () => {
     const userId = newUserId();
     const order = await placeOrder(h.orders, userId);
     await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
-    await loseEveryAnswer('/confirm');
+    await loseEveryAnswer(h, '/confirm');
     await payOrder(h.service.app, userId, { order_id: order.id, payment_method: 'pm_card_visa' }).expect(502);
 
     await h.service.payments.reconcileDue();
@@ -127,10 +121,12 @@ describe('when Stripe fails', () => {
     expect(await orderStatus(h.orders, order)).toBe('Paid');
     expect(charges(h.sandbox)).toHaveLength(1);
   });
+});
+
+describe('when Stripe is slow', () => {
+  const h = useHarness({ stripeTimeoutMs: 300 });
 
   it('when Stripe does not answer in time, 502 comes back and the next call pays with one PaymentIntent and one charge', async () => {
-    await h.close();
-    h = await startHarness({ stripeTimeoutMs: 300 });
     const userId = newUserId();
     const order = await placeOrder(h.orders, userId);
     await addFault(h.sandbox, {

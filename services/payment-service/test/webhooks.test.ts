@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signatureHeader, type StripeEvent } from '@shop/stripe-sandbox';
 import { orderStatus, placeOrder } from './support/neighbours.ts';
 import {
@@ -7,19 +7,12 @@ import {
   charges,
   newUserId,
   payOrder,
-  startHarness,
+  useHarness,
   waitFor,
   WEBHOOK_SECRET,
-  type Harness,
 } from './support/harness.ts';
 
-let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 /** The browser side of a client-confirmed payment, through the sandbox's confirmation page. */
 async function confirmInBrowser(intentId: string, body: Record<string, string>) {

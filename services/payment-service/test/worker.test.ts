@@ -1,22 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { orderStatus, placeOrder } from './support/neighbours.ts';
-import {
-  addFault,
-  charges,
-  newUserId,
-  payOrder,
-  startHarness,
-  waitFor,
-  type Harness,
-} from './support/harness.ts';
+import { addFault, charges, newUserId, payOrder, useHarness, waitFor } from './support/harness.ts';
 
-let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 describe('the payment worker', () => {
   it('when the succeeded webhook was missed while the service was down, the worker finds out at start and the order becomes Paid', async () => {

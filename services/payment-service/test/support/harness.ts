@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
+import { afterEach, beforeEach } from 'vitest';
 import {
   startStripeSandbox,
   type FaultInput,
@@ -173,4 +174,28 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/**
+ * A fresh harness for every test in the calling scope (file or describe), closed after it:
+ * `const h = useHarness();`. The returned object forwards to the current test's harness.
+ */
+export function useHarness(options: HarnessOptions = {}): Harness {
+  let current: Harness | undefined;
+  beforeEach(async () => {
+    current = await startHarness(options);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const now = () => {
+    if (!current) throw new Error('useHarness(): the harness exists only inside a test');
+    return current;
+  };
+  // Reads and writes (a test may swap `h.service` for a restarted instance) go to the current one.
+  return new Proxy({} as Harness, {
+    get: (_target, key) => Reflect.get(now(), key),
+    set: (_target, key, value) => Reflect.set(now(), key, value),
+  });
 }
