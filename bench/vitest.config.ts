@@ -4,6 +4,8 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   test: {
     name: 'bench',
+    // Whole-stack projects run one after another, after the unit tests, never two stacks at once.
+    sequence: { groupOrder: 3 },
     include: ['test/**/*.test.ts'],
     testTimeout: 240_000,
     hookTimeout: 240_000,

@@ -4,6 +4,8 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   test: {
     name: 'e2e',
+    // Whole-stack projects run one after another, after the unit tests, never two stacks at once.
+    sequence: { groupOrder: 1 },
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

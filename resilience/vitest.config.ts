@@ -4,6 +4,8 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   test: {
     name: 'resilience',
+    // Whole-stack projects run one after another, after the unit tests, never two stacks at once.
+    sequence: { groupOrder: 2 },
     include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
