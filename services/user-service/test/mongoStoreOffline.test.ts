@@ -3,7 +3,12 @@ import { createConnection, mongo } from 'mongoose';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@shop/shared';
 import { EMAIL_INDEX, USERNAME_INDEX, userModel } from '../src/data/mongoUserModel.ts';
-import { duplicateField, openMongoUserStore } from '../src/data/mongoUserStore.ts';
+import {
+  duplicateField,
+  isConnectionLoss,
+  openMongoUserStore,
+  unavailableWhenDisconnected,
+} from '../src/data/mongoUserStore.ts';
 import { openUserStore } from '../src/data/openUserStore.ts';
 import { refusedUrl } from './helpers.ts';
 
@@ -67,5 +72,41 @@ describe('MongoDB store, without a server', () => {
     await expect(attempt).rejects.toBeInstanceOf(ConfigError);
     await expect(attempt).rejects.toThrow(/^Invalid configuration: MONGODB_URI must start with mongodb:\/\//);
     await expect(attempt).rejects.not.toThrow(/s3cret/);
+  });
+});
+
+describe('MongoDB store, when the server goes away', () => {
+  it.each([
+    ['a network error', new mongo.MongoNetworkError('connection reset')],
+    ['no connection', new mongo.MongoNotConnectedError('not connected')],
+    ['a closed topology', new mongo.MongoTopologyClosedError()],
+  ])('%s counts as the store being unavailable', (_name, error) => {
+    expect(isConnectionLoss(error)).toBe(true);
+  });
+
+  it('a duplicate key or any other error does not', () => {
+    expect(isConnectionLoss(Object.assign(new Error('E11000'), { code: 11000 }))).toBe(false);
+    expect(isConnectionLoss(new TypeError('bug'))).toBe(false);
+  });
+
+  it('a store call that loses the connection answers 503 store_unavailable, other failures pass through', async () => {
+    const failing = (error: Error) => async () => {
+      throw error;
+    };
+    const store = unavailableWhenDisconnected({
+      kind: 'mongodb',
+      insertUser: failing(new TypeError('bug')),
+      findById: failing(new mongo.MongoNetworkError('connection reset')),
+      findByEmail: failing(new mongo.MongoNetworkError('connection reset')),
+      getPreferences: failing(new mongo.MongoNetworkError('connection reset')),
+      setPreferences: failing(new mongo.MongoNetworkError('connection reset')),
+      ping: failing(new mongo.MongoNetworkError('connection reset')),
+      close: async () => undefined,
+    });
+    await expect(store.findById(randomUUID())).rejects.toMatchObject({
+      status: 503,
+      code: 'store_unavailable',
+    });
+    await expect(store.insertUser({} as never)).rejects.toBeInstanceOf(TypeError);
   });
 });
