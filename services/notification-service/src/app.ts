@@ -70,13 +70,17 @@ export interface NotificationService {
   notifier: Notifier;
 }
 
-function mailerFor(gmail: NotificationServiceOptions['gmail'], logger: Logger): Mailer {
+function mailerFor(
+  gmail: NotificationServiceOptions['gmail'],
+  logger: Logger,
+  metrics: ServiceMetrics,
+): Mailer {
   if ('send' in gmail) return gmail;
   const settings =
     'clientId' in gmail
       ? gmail
       : gmailSettings({ GMAIL_API_URL: gmail.apiUrl, GMAIL_SENDER: gmail.sender ?? DEFAULT_SENDER });
-  return createGmailMailer(settings, logger);
+  return createGmailMailer(settings, logger, metrics);
 }
 
 /** Builds the HTTP app and the delivery worker over one store, one mailer and one metrics registry. */
@@ -97,7 +101,7 @@ export function createNotificationService(options: NotificationServiceOptions): 
   const timeoutMs = options.httpTimeoutMs ?? 5_000;
   const users = createUserClient({ baseURL: options.userServiceUrl, timeoutMs, token, metrics });
   const orders = createOrderClient({ baseURL: options.orderServiceUrl, timeoutMs, token, metrics });
-  const mailer = mailerFor(options.gmail, logger);
+  const mailer = mailerFor(options.gmail, logger, metrics);
 
   const delivery = createDelivery({ store, mailer, settings, logger, now, recordOutcome });
   const notifier = createNotifier({

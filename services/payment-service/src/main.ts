@@ -34,6 +34,7 @@ await runMain(async () => {
       ...target,
       timeoutMs: config.STRIPE_TIMEOUT_MS,
       maxNetworkRetries: config.STRIPE_MAX_NETWORK_RETRIES,
+      metrics,
     }),
     orders: createOrderClient({ ...http, baseURL: config.ORDER_SERVICE_URL }),
     notifications: createNotificationClient({ ...http, baseURL: config.NOTIFICATION_SERVICE_URL }),

@@ -64,6 +64,19 @@ describe('reading payments', () => {
     expect(res.text).toMatch(/payments_total\{outcome="succeeded",service="payment-service"\} 1/);
   });
 
+  it('when /metrics is read, the calls to Stripe and to the order- and notification-service have durations', async () => {
+    const res = await request(h.service.app).get('/metrics');
+    const counted = (target: string) =>
+      res.text
+        .split('\n')
+        .filter((l) => l.startsWith('http_client_request_duration_seconds_count{'))
+        .filter((l) => l.includes(`target="${target}"`) && l.includes('status="200"'))
+        .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+    expect(counted('stripe')).toBeGreaterThan(0);
+    expect(counted('order-service')).toBeGreaterThan(0);
+    expect(counted('notification-service')).toBeGreaterThan(0);
+  });
+
   it('when /health and /ready are asked, both answer 200', async () => {
     expect((await request(h.service.app).get('/health')).body).toEqual({
       status: 'ok',

@@ -1,5 +1,5 @@
 import { auth, gmail } from '@googleapis/gmail';
-import type { Logger } from '@shop/shared';
+import type { Logger, ServiceMetrics } from '@shop/shared';
 import type { GmailSettings } from '../config.ts';
 import { MailerError, type Mailer } from '../domain/mailer.ts';
 import { GmailTimeout, classifyGmailError } from './gmailErrors.ts';
@@ -24,12 +24,19 @@ async function withDeadline<T>(ms: number, call: (signal: AbortSignal) => Promis
   }
 }
 
+/** The HTTP status of a failed Gmail call (gaxios puts it on the error), or 0 when none came. */
+function statusOf(error: unknown): number {
+  const e = error as { status?: unknown; response?: { status?: unknown } };
+  const status = e?.response?.status ?? e?.status;
+  return typeof status === 'number' ? status : 0;
+}
+
 /**
  * The Gmail API through the official client: OAuth2 with a refresh token, against real Gmail or the
  * local sandbox (same code path, other URLs). gaxios's own retries are off: the delivery worker
  * decides about retries, and a POST retried blindly could send a mail twice.
  */
-export function createGmailMailer(settings: GmailSettings, logger: Logger): Mailer {
+export function createGmailMailer(settings: GmailSettings, logger: Logger, metrics?: ServiceMetrics): Mailer {
   const oauth = new auth.OAuth2({
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
@@ -40,6 +47,24 @@ export function createGmailMailer(settings: GmailSettings, logger: Logger): Mail
   });
   oauth.setCredentials({ refresh_token: settings.refreshToken });
   const client = gmail({ version: 'v1', auth: oauth, rootUrl: `${settings.apiUrl}/`, retry: false });
+
+  // Each Gmail call's duration goes beside the calls to the other services (token refresh included).
+  const timed = async <T>(method: 'GET' | 'POST', call: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const observe = (status: number) =>
+      metrics?.outboundDuration.observe(
+        { target: 'gmail', method, status: String(status) },
+        (performance.now() - started) / 1000,
+      );
+    try {
+      const result = await call();
+      observe(200);
+      return result;
+    } catch (error) {
+      observe(statusOf(error));
+      throw error;
+    }
+  };
 
   const fail = (error: unknown, timeoutMs: number, action: string): never => {
     const failure = classifyGmailError(error, settings.tokenUrl, timeoutMs);
@@ -58,10 +83,12 @@ export function createGmailMailer(settings: GmailSettings, logger: Logger): Mail
     sender: settings.sender,
     async send(mime, timeoutMs) {
       try {
-        const res = await withDeadline(timeoutMs, (signal) =>
-          client.users.messages.send(
-            { userId: 'me', requestBody: { raw: mime.toString('base64url') } },
-            { timeout: timeoutMs + BACKSTOP_MS, signal, retry: false },
+        const res = await timed('POST', () =>
+          withDeadline(timeoutMs, (signal) =>
+            client.users.messages.send(
+              { userId: 'me', requestBody: { raw: mime.toString('base64url') } },
+              { timeout: timeoutMs + BACKSTOP_MS, signal, retry: false },
+            ),
           ),
         );
         return { gmailMessageId: res.data.id ?? null };
@@ -71,15 +98,17 @@ export function createGmailMailer(settings: GmailSettings, logger: Logger): Mail
     },
     async findSent(messageId, timeoutMs) {
       try {
-        const res = await withDeadline(timeoutMs, (signal) =>
-          client.users.messages.list(
-            {
-              userId: 'me',
-              q: `rfc822msgid:${messageId.replace(/^<|>$/g, '')}`,
-              includeSpamTrash: true,
-              maxResults: 1,
-            },
-            { timeout: timeoutMs + BACKSTOP_MS, signal, retry: false },
+        const res = await timed('GET', () =>
+          withDeadline(timeoutMs, (signal) =>
+            client.users.messages.list(
+              {
+                userId: 'me',
+                q: `rfc822msgid:${messageId.replace(/^<|>$/g, '')}`,
+                includeSpamTrash: true,
+                maxResults: 1,
+              },
+              { timeout: timeoutMs + BACKSTOP_MS, signal, retry: false },
+            ),
           ),
         );
         return res.data.messages?.[0]?.id ?? undefined;

@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import type { ServiceMetrics } from '@shop/shared';
 
 /**
  * The API version this code is written against: the `stripe` SDK's own default, pinned here so an SDK
@@ -17,12 +18,14 @@ export interface StripeClientOptions {
   timeoutMs: number;
   /** The SDK retries with the same idempotency key, so a retry never charges twice. */
   maxNetworkRetries: number;
+  /** Where each Stripe call's duration is recorded, beside the calls to the other services. */
+  metrics?: ServiceMetrics;
 }
 
 export function createStripeClient(options: StripeClientOptions): Stripe {
   const address = options.apiUrl ? new URL(options.apiUrl) : undefined;
   const protocol = address?.protocol === 'http:' ? 'http' : 'https';
-  return new Stripe(options.secretKey, {
+  const stripe = new Stripe(options.secretKey, {
     apiVersion: STRIPE_API_VERSION,
     timeout: options.timeoutMs,
     maxNetworkRetries: options.maxNetworkRetries,
@@ -36,6 +39,17 @@ export function createStripeClient(options: StripeClientOptions): Stripe {
         }
       : {}),
   });
+  const { metrics } = options;
+  if (metrics) {
+    // One event per HTTP attempt (retries included), with the time it took.
+    stripe.on('response', (event: { method: string; status: number; elapsed: number }) => {
+      metrics.outboundDuration.observe(
+        { target: 'stripe', method: event.method.toUpperCase(), status: String(event.status) },
+        event.elapsed / 1000,
+      );
+    });
+  }
+  return stripe;
 }
 
 /** Which Stripe to talk to: the configured one, or the local sandbox when nothing is configured. */

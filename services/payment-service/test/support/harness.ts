@@ -11,7 +11,7 @@ import {
   type PaymentIntent,
   type RunningStripeSandbox,
 } from '@shop/stripe-sandbox';
-import { serviceTokenProvider, type RunningServer } from '@shop/shared';
+import { ServiceMetrics, serviceTokenProvider, type RunningServer } from '@shop/shared';
 import { createNotificationClient, createOrderClient } from '@shop/shared/clients';
 import { bearer, captureLogs, listen, testKeys, userToken } from '@shop/shared/testing';
 import {
@@ -81,17 +81,26 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const { logger, lines } = captureLogs('payment-service');
     const store = openPaymentStore(dbPath);
     const token = serviceTokenProvider(testKeys.serviceSecret, 'payment-service');
+    const metrics = new ServiceMetrics('payment-service');
     const payments = createPayments({
       logger,
       store,
+      metrics,
       stripe: createStripeClient({
         secretKey: 'sk_test_sandbox',
         apiUrl: sandbox.url,
         timeoutMs: options.stripeTimeoutMs ?? 3_000,
         maxNetworkRetries: 2,
+        metrics,
       }),
-      orders: createOrderClient({ baseURL: orders.url, timeoutMs: 2_000, token, retries: 0 }),
-      notifications: createNotificationClient({ baseURL: notify.url, timeoutMs: 2_000, token, retries: 0 }),
+      orders: createOrderClient({ baseURL: orders.url, timeoutMs: 2_000, token, retries: 0, metrics }),
+      notifications: createNotificationClient({
+        baseURL: notify.url,
+        timeoutMs: 2_000,
+        token,
+        retries: 0,
+        metrics,
+      }),
       retryBaseMs: options.retryBaseMs ?? 20,
     });
     const worker = opts.worker ? startPaymentWorker(payments, { intervalMs: 10 }) : undefined;
