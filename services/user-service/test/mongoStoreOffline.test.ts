@@ -3,12 +3,8 @@ import { createConnection, mongo } from 'mongoose';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@shop/shared';
 import { EMAIL_INDEX, USERNAME_INDEX, userModel } from '../src/data/mongoUserModel.ts';
-import {
-  duplicateField,
-  isConnectionLoss,
-  openMongoUserStore,
-  unavailableWhenDisconnected,
-} from '../src/data/mongoUserStore.ts';
+import { isConnectionLoss, unavailableWhenDisconnected } from '../src/data/mongoConnectionLoss.ts';
+import { duplicateField, openMongoUserStore } from '../src/data/mongoUserStore.ts';
 import { openUserStore } from '../src/data/openUserStore.ts';
 import { refusedUrl } from './helpers.ts';
 
