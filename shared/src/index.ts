@@ -16,7 +16,6 @@ export * from './auth/devKeys.ts';
 export * from './auth/tokens.ts';
 export * from './client/createHttpClient.ts';
 export * from './db/openSqlite.ts';
-export * from './db/statementCache.ts';
 export * from './metrics/metrics.ts';
 export * from './money.ts';
 export * from './openapi/index.ts';
