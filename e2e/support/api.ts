@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitUntil } from '@shop/shared/testing';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -32,17 +32,9 @@ export async function call<T = any>(
   return { status: res.status, body: body as T, headers: res.headers };
 }
 
-/** Polls `probe` until it returns a truthy value, or fails after `timeoutMs` with `what`. */
-export async function eventually<T>(
+/** Polls `probe` until it returns a truthy value; whole-system steps get up to 20 s. */
+export const eventually = <T>(
   what: string,
   probe: () => Promise<T | undefined | false>,
   timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for: ${what}`);
-    await sleep(100);
-  }
-}
+) => waitUntil(probe, { what, timeoutMs, intervalMs: 100 });

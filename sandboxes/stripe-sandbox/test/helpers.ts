@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
+import { waitUntil } from '@shop/shared/testing';
 import { startStripeSandbox, type RunningStripeSandbox, type StartOptions } from '../src/index.ts';
 
 export const WEBHOOK_SECRET = 'whsec_test_secret_for_sandbox_tests';
@@ -61,18 +62,10 @@ export async function startReceiver(statuses: number[] = []) {
   };
 }
 
-export async function waitFor<T>(
+export const waitFor = <T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs = 5_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+) => waitUntil(check, { timeoutMs, intervalMs: 10 });
 
 /** Sandbox control endpoints take JSON and no auth. */
 export async function control(sandbox: RunningStripeSandbox, method: string, path: string, body?: unknown) {

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import request from 'supertest';
-import { captureLogs, testKeys } from '@shop/shared/testing';
+import { captureLogs, testKeys, waitUntil } from '@shop/shared/testing';
 import { createApp, createSqliteUserStore } from '../src/app.ts';
 import type { UserServiceConfig } from '../src/config.ts';
 import type { UserStore } from '../src/data/userStore.ts';
@@ -59,13 +59,9 @@ export async function register(app: App, details = newUser()) {
 }
 
 /** Polls `check` until it is true, for at most `timeoutMs`. */
-export async function waitFor(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export const waitFor = async (check: () => boolean, timeoutMs = 3000): Promise<void> => {
+  await waitUntil(check, { timeoutMs });
+};
 
 /** A hand-made unsigned token (`alg: none`) claiming to be `userId`. */
 export function unsignedToken(userId: string): string {

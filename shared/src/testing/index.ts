@@ -39,3 +39,4 @@ export function listen(
   return startServer(app, { port: 0, host: '127.0.0.1', logger, onClose, shutdownTimeoutMs: 1000 });
 }
 export * from './routes.ts';
+export * from './waitUntil.ts';

@@ -6,7 +6,7 @@ import { createApp as createOrderApp, openOrderStore } from '@shop/order-service
 import { createApp as createUserApp, createSqliteUserStore } from '@shop/user-service/app';
 import { createLogger, type RunningServer } from '@shop/shared';
 import type { Order, User } from '@shop/shared/contracts';
-import { bearer, listen, serviceToken, testKeys, userToken } from '@shop/shared/testing';
+import { bearer, listen, serviceToken, testKeys, userToken, waitUntil } from '@shop/shared/testing';
 
 /** The real user-service, order-service and Gmail sandbox, each on 127.0.0.1 and a free port. */
 export interface Neighbours {
@@ -129,16 +129,8 @@ export async function resetGmail(gmail: RunningGmailSandbox) {
 }
 
 /** Polls `probe` until it returns something truthy; gives up (throws) after `timeoutMs`. */
-export async function waitFor<T>(
+export const waitFor = <T>(
   what: string,
   probe: () => Promise<T | undefined | false> | T | undefined | false,
   timeoutMs = 5_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+) => waitUntil(probe, { what, timeoutMs });

@@ -13,7 +13,7 @@ import {
 } from '@shop/stripe-sandbox';
 import { ServiceMetrics, serviceTokenProvider, type RunningServer } from '@shop/shared';
 import { createNotificationClient, createOrderClient } from '@shop/shared/clients';
-import { bearer, captureLogs, listen, testKeys, userToken } from '@shop/shared/testing';
+import { bearer, captureLogs, listen, testKeys, userToken, waitUntil } from '@shop/shared/testing';
 import {
   createApp,
   createPayments,
@@ -172,18 +172,10 @@ export async function addFault(sandbox: RunningStripeSandbox, fault: FaultInput)
 }
 
 /** Polls until `check` gives a truthy value; bounded by `timeoutMs`. */
-export async function waitFor<T>(
+export const waitFor = <T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs = 5_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+) => waitUntil(check, { timeoutMs, intervalMs: 10 });
 
 /**
  * A fresh harness for every test in the calling scope (file or describe), closed after it:
