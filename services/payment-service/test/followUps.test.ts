@@ -3,6 +3,7 @@ import { orderStatus, placeOrder } from './support/neighbours.ts';
 import {
   addFault,
   charges,
+  confirmInBrowser,
   newUserId,
   payOrder,
   startHarness,
@@ -26,16 +27,6 @@ const bothAre = (harness: Harness, paymentId: string, state: string) => {
   return steps.length === 2 && steps.every((f) => f.state === state);
 };
 
-/** Confirms the order's PaymentIntent the way a browser would, through the sandbox. */
-async function confirmInBrowser(intentId: string) {
-  const res = await fetch(`${h.sandbox.url}/confirm/${intentId}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ payment_method: 'pm_card_visa' }),
-  });
-  expect(res.status).toBe(200);
-}
-
 describe('durable follow-ups after a charge', () => {
   it('when the order-service is down after the charge and the payment-service restarts, the order becomes Paid once both are back', async () => {
     h = await startHarness();
@@ -45,7 +36,7 @@ describe('durable follow-ups after a charge', () => {
     const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
     await h.orders.stop();
 
-    await confirmInBrowser(created.body.payment_intent_id);
+    expect((await confirmInBrowser(h.sandbox, created.body.payment_intent_id)).status).toBe(200);
     await waitFor(() => h.service.store.getPayment(created.body.id)?.status === 'succeeded');
     await waitFor(() => h.service.store.followUps.forPayment(created.body.id)[0]!.attempts >= 1);
     await h.service.payments.followUps.idle();
@@ -76,7 +67,7 @@ describe('durable follow-ups after a charge', () => {
       .set(bearer(serviceToken()))
       .send({ status: 'Cancelled' });
 
-    await confirmInBrowser(created.body.payment_intent_id);
+    expect((await confirmInBrowser(h.sandbox, created.body.payment_intent_id)).status).toBe(200);
 
     await waitFor(() => h.service.store.getPayment(created.body.id)?.status === 'refunded');
     await waitFor(() => bothAre(h, created.body.id, 'done'));
@@ -110,7 +101,7 @@ describe('durable follow-ups after a charge', () => {
     await addFault(h.sandbox, { mode: 'error', match: '/v1/refunds', count: 4 });
 
     await h.listenForWebhooks();
-    await confirmInBrowser(created.body.payment_intent_id);
+    expect((await confirmInBrowser(h.sandbox, created.body.payment_intent_id)).status).toBe(200);
 
     await waitFor(() => h.service.store.getPayment(created.body.id)?.status === 'refunded', 10_000);
     const markPaid = h.service.store.followUps.forPayment(created.body.id)[0]!;

@@ -5,6 +5,7 @@ import { orderStatus, placeOrder } from './support/neighbours.ts';
 import {
   asUser,
   charges,
+  confirmInBrowser,
   newUserId,
   payOrder,
   useHarness,
@@ -13,16 +14,6 @@ import {
 } from './support/harness.ts';
 
 const h = useHarness();
-
-/** The browser side of a client-confirmed payment, through the sandbox's confirmation page. */
-async function confirmInBrowser(intentId: string, body: Record<string, string>) {
-  const res = await fetch(`${h.sandbox.url}/confirm/${intentId}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
 
 function deliver(event: unknown, secret = WEBHOOK_SECRET) {
   const payload = JSON.stringify(event);
@@ -43,7 +34,7 @@ describe('Stripe webhooks', () => {
     const order = await placeOrder(h.orders, userId);
     const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
 
-    const confirmed = await confirmInBrowser(created.body.payment_intent_id, {
+    const confirmed = await confirmInBrowser(h.sandbox, created.body.payment_intent_id, {
       payment_method: 'pm_card_visa',
     });
     expect(confirmed.body.status).toBe('succeeded');
@@ -63,7 +54,7 @@ describe('Stripe webhooks', () => {
       payment_method: 'pm_card_authenticationRequired',
     }).expect(202);
 
-    await confirmInBrowser(pending.body.payment_intent_id, { action: 'authorize' });
+    await confirmInBrowser(h.sandbox, pending.body.payment_intent_id, { action: 'authorize' });
 
     await waitFor(async () => (await orderStatus(h.orders, order)) === 'Paid');
     expect(charges(h.sandbox)).toHaveLength(1);
@@ -78,7 +69,7 @@ describe('Stripe webhooks', () => {
       payment_method: 'pm_card_authenticationRequired',
     }).expect(202);
 
-    await confirmInBrowser(pending.body.payment_intent_id, { action: 'fail' });
+    await confirmInBrowser(h.sandbox, pending.body.payment_intent_id, { action: 'fail' });
 
     const failed = await waitFor(async () => {
       const res = await request(h.service.app).get(`/api/payment/${pending.body.id}`).set(asUser(userId));
@@ -92,7 +83,7 @@ describe('Stripe webhooks', () => {
     const userId = newUserId();
     const order = await placeOrder(h.orders, userId);
     const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
-    await confirmInBrowser(created.body.payment_intent_id, { payment_method: 'pm_card_visa' });
+    await confirmInBrowser(h.sandbox, created.body.payment_intent_id, { payment_method: 'pm_card_visa' });
     const succeeded = events('payment_intent.succeeded')[0]!;
     const payload = JSON.stringify(succeeded);
 
@@ -119,7 +110,7 @@ describe('Stripe webhooks', () => {
     const userId = newUserId();
     const order = await placeOrder(h.orders, userId);
     const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
-    await confirmInBrowser(created.body.payment_intent_id, { payment_method: 'pm_card_visa' });
+    await confirmInBrowser(h.sandbox, created.body.payment_intent_id, { payment_method: 'pm_card_visa' });
     const succeeded = events('payment_intent.succeeded')[0]!;
 
     const first = await deliver(succeeded);
@@ -138,9 +129,9 @@ describe('Stripe webhooks', () => {
     const order = await placeOrder(h.orders, userId);
     const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
     const intentId = created.body.payment_intent_id as string;
-    await confirmInBrowser(intentId, { payment_method: 'pm_card_chargeDeclined' });
-    await confirmInBrowser(intentId, { payment_method: 'pm_card_authenticationRequired' });
-    await confirmInBrowser(intentId, { action: 'authorize' });
+    await confirmInBrowser(h.sandbox, intentId, { payment_method: 'pm_card_chargeDeclined' });
+    await confirmInBrowser(h.sandbox, intentId, { payment_method: 'pm_card_authenticationRequired' });
+    await confirmInBrowser(h.sandbox, intentId, { action: 'authorize' });
     const sent = events().filter((e) => e.type.startsWith('payment_intent.'));
     expect(sent.map((e) => e.type)).toEqual([
       'payment_intent.payment_failed',
@@ -160,7 +151,7 @@ describe('Stripe webhooks', () => {
     const userId = newUserId();
     const order = await placeOrder(h.orders, userId);
     const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
-    await confirmInBrowser(created.body.payment_intent_id, { payment_method: 'pm_card_visa' });
+    await confirmInBrowser(h.sandbox, created.body.payment_intent_id, { payment_method: 'pm_card_visa' });
     await h.service.payments.stripe.refunds.create({ payment_intent: created.body.payment_intent_id });
 
     expect((await deliver(events('charge.refunded')[0])).body.outcome).toBe('processed');
@@ -206,7 +197,7 @@ describe('Stripe webhooks', () => {
     expect(await declinedCount()).toBe(1);
 
     const intentId = h.service.store.getPaymentByOrder(order.id)!.payment_intent_id!;
-    await confirmInBrowser(intentId, { payment_method: 'pm_card_chargeDeclinedLostCard' });
+    await confirmInBrowser(h.sandbox, intentId, { payment_method: 'pm_card_chargeDeclinedLostCard' });
     await waitFor(async () => (await declinedCount()) === 2);
   });
 

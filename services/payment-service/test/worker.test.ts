@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { orderStatus, placeOrder } from './support/neighbours.ts';
-import { addFault, charges, newUserId, payOrder, useHarness, waitFor } from './support/harness.ts';
+import {
+  addFault,
+  charges,
+  confirmInBrowser,
+  newUserId,
+  payOrder,
+  useHarness,
+  waitFor,
+} from './support/harness.ts';
 
 const h = useHarness();
 
@@ -11,11 +19,7 @@ describe('the payment worker', () => {
     const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
     await h.service.stop();
     // Paid in the browser while nobody listened for webhooks.
-    await fetch(`${h.sandbox.url}/confirm/${created.body.payment_intent_id}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ payment_method: 'pm_card_visa' }),
-    });
+    await confirmInBrowser(h.sandbox, created.body.payment_intent_id);
 
     h.service = h.startInstance({ worker: true });
 

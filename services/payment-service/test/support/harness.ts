@@ -171,6 +171,20 @@ export async function addFault(sandbox: RunningStripeSandbox, fault: FaultInput)
   if (res.status !== 201) throw new Error(`fault answered ${res.status}: ${await res.text()}`);
 }
 
+/** The browser side of a client-confirmed payment: the sandbox's confirmation page, as JSON. */
+export async function confirmInBrowser(
+  sandbox: Pick<RunningStripeSandbox, 'url'>,
+  intentId: string,
+  body: Record<string, string> = { payment_method: 'pm_card_visa' },
+) {
+  const res = await fetch(`${sandbox.url}/confirm/${intentId}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
 /** Polls until `check` gives a truthy value; bounded by `timeoutMs`. */
 export const waitFor = <T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
