@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs } from '@shop/shared/testing';
+import type { User } from '@shop/shared/contracts';
 import { composeMime } from '../src/domain/composeMime.ts';
 import {
   armGmailFault,
@@ -202,27 +203,8 @@ describe('delivery when a send may have gone through', () => {
   it('when the service died mid-send after Gmail took the mail, the restarted worker marks it sent without sending again', async () => {
     const dbPath = join(dir, `crash-${randomUUID()}.sqlite`);
     const user = await registerUser(n);
-    const id = randomUUID();
-    const mime = await composeMime(
-      {
-        notificationId: id,
-        from: SENDER,
-        to: { name: user.username, address: user.email },
-        date: new Date(),
-      },
-      { subject: 'Welcome', text: 'Hello', html: '<p>Hello</p>' },
-    );
     // What a crash leaves: the row in `sending` (its lease long over) and the mail already at Gmail.
-    const crashed = startService(n, { dbPath });
-    crashed.store.insertOnce({
-      id,
-      type: 'welcome',
-      userId: user.id,
-      orderId: null,
-      recipient: user.email,
-      now: new Date(Date.now() - 60_000).toISOString(),
-      initial: { status: 'sending', mime, leaseUntil: new Date(Date.now() - 1_000).toISOString() },
-    });
+    const { id, mime, crashed } = await leaveSendingRow(dbPath, user, new Date(Date.now() - 60_000));
     await sendDirectly(n, mime);
     await crashed.close();
 
@@ -237,26 +219,7 @@ describe('delivery when a send may have gone through', () => {
   it('when the service died mid-send before Gmail got the mail, the restarted worker sends it once', async () => {
     const dbPath = join(dir, `crash-${randomUUID()}.sqlite`);
     const user = await registerUser(n);
-    const id = randomUUID();
-    const mime = await composeMime(
-      {
-        notificationId: id,
-        from: SENDER,
-        to: { name: user.username, address: user.email },
-        date: new Date(),
-      },
-      { subject: 'Welcome', text: 'Hello', html: '<p>Hello</p>' },
-    );
-    const crashed = startService(n, { dbPath });
-    crashed.store.insertOnce({
-      id,
-      type: 'welcome',
-      userId: user.id,
-      orderId: null,
-      recipient: user.email,
-      now: new Date().toISOString(),
-      initial: { status: 'sending', mime, leaseUntil: new Date(Date.now() - 1_000).toISOString() },
-    });
+    const { id, crashed } = await leaveSendingRow(dbPath, user, new Date());
     await crashed.close();
 
     const restarted = track(startService(n, { dbPath }));
@@ -267,6 +230,29 @@ describe('delivery when a send may have gone through', () => {
     expect(mails.map((m) => m.messageId)).toEqual([`<${id}@shop.local>`]);
   });
 });
+
+/**
+ * What a service that died mid-send leaves behind: a welcome mail's row in `sending` whose lease is
+ * over. The service that wrote it is returned open; the test closes it.
+ */
+async function leaveSendingRow(dbPath: string, user: User, createdAt: Date) {
+  const id = randomUUID();
+  const mime = await composeMime(
+    { notificationId: id, from: SENDER, to: { name: user.username, address: user.email }, date: new Date() },
+    { subject: 'Welcome', text: 'Hello', html: '<p>Hello</p>' },
+  );
+  const crashed = startService(n, { dbPath });
+  crashed.store.insertOnce({
+    id,
+    type: 'welcome',
+    userId: user.id,
+    orderId: null,
+    recipient: user.email,
+    now: createdAt.toISOString(),
+    initial: { status: 'sending', mime, leaseUntil: new Date(Date.now() - 1_000).toISOString() },
+  });
+  return { id, mime, crashed };
+}
 
 /** Sends a MIME message straight to the sandbox, as a previous process would have. */
 async function sendDirectly(neighbours: Neighbours, mime: Buffer) {
