@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { call } from '../../e2e/support/api.ts';
+import { registerAndLogin } from '../../e2e/support/accounts.ts';
 import { startTestStack, type TestStack } from '../../e2e/support/testStack.ts';
 import type { ProcessName } from '../../scripts/stack/processes.ts';
 import { startBaseline, type Baseline } from './baseline/startBaseline.ts';
@@ -127,13 +126,10 @@ export async function createContext(
 
 /** Registers and signs in the one user every scenario acts as. */
 async function signUp(shop: TestStack): Promise<BenchUser> {
-  const users = shop.url('user-service');
-  const email = `bench.${randomUUID().slice(0, 8)}@example.com`;
-  const registered = await call('POST', `${users}/api/user`, {
-    body: { username: `bench${randomUUID().slice(0, 6)}`, email, password: BENCH_PASSWORD },
-  });
-  if (registered.status !== 201) throw new Error(`registering the bench user: ${registered.status}`);
-  const login = await call('POST', `${users}/api/login`, { body: { email, password: BENCH_PASSWORD } });
-  if (login.status !== 200) throw new Error(`signing in the bench user: ${login.status}`);
-  return { id: registered.body.id, email, password: BENCH_PASSWORD, token: login.body.token };
+  const { id, email, password, token } = await registerAndLogin(
+    shop.url('user-service'),
+    'bench',
+    BENCH_PASSWORD,
+  );
+  return { id, email, password, token };
 }

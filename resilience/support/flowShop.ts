@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { registerAndLogin } from '../../e2e/support/accounts.ts';
 import { call, type ApiResponse } from '../../e2e/support/api.ts';
 import type { TestStack } from '../../e2e/support/testStack.ts';
 
@@ -36,20 +36,8 @@ export function shopClient(shop: TestStack) {
   return {
     /** Registers a new user and logs in. */
     async customer(prefix = 'res'): Promise<Customer> {
-      const tag = `${prefix}${randomUUID().slice(0, 8)}`;
-      const email = `${tag}@example.com`;
-      const password = 'correct-horse-42';
-      const user = await expectStatus<{ id: string }>(
-        'register',
-        call('POST', url('user-service', '/api/user'), { body: { username: tag, email, password } }),
-        201,
-      );
-      const login = await expectStatus<{ token: string }>(
-        'login',
-        call('POST', url('user-service', '/api/login'), { body: { email, password } }),
-        200,
-      );
-      return { userId: user.id, email, token: login.token };
+      const account = await registerAndLogin(shop.url('user-service'), prefix, 'correct-horse-42');
+      return { userId: account.id, email: account.email, token: account.token };
     },
 
     async createOrder(who: Customer, quantity = 1, price = 12.5): Promise<{ id: string; amount: number }> {

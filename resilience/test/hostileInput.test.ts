@@ -6,7 +6,8 @@ import { endpointName, endpoints } from '../support/fuzzEndpoints.ts';
 import { edgeRequests } from '../support/fuzzEdgeRequests.ts';
 import { hostileRequests, type FuzzContext } from '../support/fuzzRequests.ts';
 import { describeFailure, mapBounded, sendRaw, violation } from '../support/fuzzRunner.ts';
-import { createOrder, registerAndLogin, type Account } from '../support/securityAccounts.ts';
+import { registerAndLogin, type Account } from '../../e2e/support/accounts.ts';
+import { createOrder } from '../support/securityAccounts.ts';
 import { leaksOfSecrets } from '../support/securityChecks.ts';
 import { startKeyedStack, type KeyedStack } from '../support/securityStack.ts';
 
