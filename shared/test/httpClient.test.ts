@@ -1,6 +1,8 @@
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpClient, statusOf, withRequestId } from '../src/index.ts';
+import type { AxiosError } from 'axios';
+import { withRequestId } from '../src/index.ts';
+import { createHttpClient } from '../src/clients/index.ts';
 import { listen } from '../src/testing/index.ts';
 import type { RunningServer } from '../src/index.ts';
 
@@ -39,7 +41,7 @@ describe('HTTP client', () => {
     const s = await flakyServer(1);
     const client = createHttpClient({ baseURL: s.url, timeoutMs: 1000, target: 't', retries: 2 });
     const error = await client.post('/thing', {}).catch((e: unknown) => e);
-    expect(statusOf(error)).toBe(503);
+    expect((error as AxiosError).response?.status).toBe(503);
     expect(s.calls['POST /thing']).toBe(1);
   });
 
@@ -47,7 +49,7 @@ describe('HTTP client', () => {
     const s = await flakyServer(0, 500);
     const client = createHttpClient({ baseURL: s.url, timeoutMs: 100, target: 't', retries: 0 });
     const error = await client.get('/slow').catch((e: unknown) => e);
-    expect(statusOf(error)).toBeUndefined();
+    expect((error as AxiosError).response).toBeUndefined();
     expect((error as { code?: string }).code).toBe('ECONNABORTED');
   });
 

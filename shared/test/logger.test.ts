@@ -1,6 +1,7 @@
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpClient, type RunningServer } from '../src/index.ts';
+import type { RunningServer } from '../src/index.ts';
+import { createHttpClient } from '../src/clients/index.ts';
 import { captureLogs, listen } from '../src/testing/index.ts';
 
 let server: RunningServer | undefined;

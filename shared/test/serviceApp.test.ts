@@ -1,46 +1,9 @@
-import { Router } from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { AppError, createServiceApp, parseRequest, principalOf, requireAuth } from '../src/index.ts';
-import { bearer, captureLogs, listen, serviceToken, testKeys, userToken } from '../src/testing/index.ts';
+import { bearer, listen, serviceToken, userToken } from '../src/testing/index.ts';
+import { demoApp } from './support/demoApi.ts';
 
-function buildApp(ready = true) {
-  const { logger, lines } = captureLogs('demo');
-  const routes = Router();
-  routes.post('/echo', (req, res) => {
-    const { body } = parseRequest(req, {
-      body: z.strictObject({ name: z.string().min(2), age: z.number().int() }),
-    });
-    res.json(body);
-  });
-  routes.get('/items/:id', (req, res) => {
-    const { params, query } = parseRequest(req, {
-      params: z.strictObject({ id: z.uuid() }),
-      query: z.strictObject({ limit: z.coerce.number().int().max(10).optional() }),
-    });
-    res.json({ ...params, ...query });
-  });
-  routes.get('/boom', () => {
-    throw new Error('database password=hunter2 leaked in a stack');
-  });
-  routes.get('/teapot', () => {
-    throw new AppError(418, 'teapot', 'I am a teapot.', { extra: 1 });
-  });
-  routes.get('/whoami', requireAuth(testKeys, ['user', 'service']), (_req, res) =>
-    res.json(principalOf(res)),
-  );
-  routes.get('/internal', requireAuth(testKeys, ['service']), (_req, res) => res.json({ ok: true }));
-  const app = createServiceApp({
-    name: 'demo',
-    logger,
-    routes,
-    readiness: () => {
-      if (!ready) throw new Error('store closed');
-    },
-  });
-  return { app, lines };
-}
+const buildApp = demoApp;
 
 describe('service app basics', () => {
   it('when /health and /ready are asked, they answer 200 with the service name', async () => {
@@ -208,6 +171,18 @@ describe('authentication', () => {
     const res = await request(app).get('/whoami');
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toBe('Bearer');
+  });
+
+  it('when a service the endpoint does not name calls it, 403 names that service', async () => {
+    const { app } = buildApp();
+    const res = await request(app)
+      .get('/internal')
+      .set(bearer(serviceToken('notification-service')));
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({
+      code: 'forbidden',
+      detail: 'The notification-service may not call this endpoint.',
+    });
   });
 
   it('when a user token reaches a service-only route, 403 comes back', async () => {

@@ -1,22 +1,12 @@
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
-import { Router } from 'express';
 import { describe, expect, it } from 'vitest';
-import {
-  createServiceApp,
-  generateDevKeys,
-  principalOf,
-  requireAuth,
-  signServiceToken,
-  signUserToken,
-} from '../src/index.ts';
-import { bearer, captureLogs, testKeys } from '../src/testing/index.ts';
+import { generateDevKeys, signServiceToken, signUserToken } from '../src/index.ts';
+import { bearer, testKeys } from '../src/testing/index.ts';
+import { demoApp } from './support/demoApi.ts';
 
 const userId = '0b7d3a52-53a5-4b0b-9a64-3f3ab1b4f1de';
-const routes = Router().get('/whoami', requireAuth(testKeys, ['user', 'service']), (_req, res) =>
-  res.json(principalOf(res)),
-);
-const app = createServiceApp({ name: 'tokens', logger: captureLogs().logger, routes });
+const { app } = demoApp();
 const call = (token: string) => request(app).get('/whoami').set(bearer(token));
 
 describe('token verification refuses forged and stale tokens', () => {

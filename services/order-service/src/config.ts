@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { authEnv, baseEnv, dataPath, envPort, loadConfig } from '@shop/shared';
 import { CurrencyCode } from '@shop/shared/contracts';
 
-/** The order-service's environment; every default works on a dev machine. */
-export const orderEnv = z.object({
+/** The order-service's environment: the one home of its defaults, each working on a dev machine. */
+export const configSchema = z.object({
   ...baseEnv,
   ...authEnv,
   ORDER_SERVICE_PORT: envPort(3002),
@@ -12,8 +12,7 @@ export const orderEnv = z.object({
   ORDER_DEFAULT_CURRENCY: CurrencyCode.default('USD'),
 });
 
-export type OrderConfig = z.infer<typeof orderEnv>;
+export type Config = z.infer<typeof configSchema>;
 
 /** Reads and validates the environment; a bad value throws one ConfigError line. */
-export const loadOrderConfig = (env: NodeJS.ProcessEnv = process.env): OrderConfig =>
-  loadConfig(orderEnv, env);
+export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => loadConfig(configSchema, env);

@@ -1,19 +1,17 @@
-import { createLogger, openDatabaseSetting, resolveAuthKeys, runMain, startServer } from '@shop/shared';
-import { createApp, openOrderStore } from './app.ts';
-import { loadOrderConfig } from './config.ts';
+import { runMain, startServer } from '@shop/shared';
+import { createApp } from './app.ts';
+import { readConfig } from './config.ts';
+import { buildDependencies } from './dependencies.ts';
 
 await runMain(async () => {
-  const config = loadOrderConfig();
-  const logger = createLogger('order-service', config.LOG_LEVEL);
-  const keys = resolveAuthKeys(config, { needsPrivateKey: false });
-  const store = openDatabaseSetting('ORDER_DB_PATH', config.ORDER_DB_PATH, openOrderStore);
-  const app = createApp({ logger, keys, store, defaultCurrency: config.ORDER_DEFAULT_CURRENCY });
-  await startServer(app, {
+  const config = readConfig();
+  const deps = buildDependencies(config);
+  await startServer(createApp(deps), {
     port: config.ORDER_SERVICE_PORT,
     host: config.HOST,
-    logger,
+    logger: deps.logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     handleSignals: true,
-    onClose: () => store.close(),
+    onClose: deps.close,
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '@shop/shared';
 import { listen } from '@shop/shared/testing';
-import { openOrderStore } from '../src/app.ts';
+import { openOrderStore } from '../src/data/sqliteOrderStore.ts';
 import { LAPTOP, asService, asUser, buildApp, newUserId } from './helpers.ts';
 
 // Real servers on a real database file: requests really overlap at the socket and in SQLite.
@@ -36,14 +36,21 @@ async function call(url: string, method: string, path: string, auth: object, bod
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
+/** Places an order and returns its id; its history is read back as its owner. */
 async function placeOrderAt(url: string) {
-  const res = await call(url, 'POST', '/api/order', asUser(newUserId()), LAPTOP);
+  const owner = newUserId();
+  const res = await call(url, 'POST', '/api/order', asUser(owner), LAPTOP);
   expect(res.status).toBe(201);
-  return res.body.id as string;
+  const id = res.body.id as string;
+  owners.set(id, owner);
+  return id;
 }
+const owners = new Map<string, string>();
 
 const historyAt = async (url: string, id: string) =>
-  (await call(url, 'GET', `/api/order/${id}/history`, asService())).body.history as Array<{ to: string }>;
+  (await call(url, 'GET', `/api/order/${id}/history`, asUser(owners.get(id)!))).body.history as Array<{
+    to: string;
+  }>;
 
 describe('concurrent status changes', () => {
   it('when 20 PATCHes to Paid race on one server, all answer 200 and exactly one move is recorded', async () => {
@@ -92,6 +99,7 @@ describe('concurrent status changes', () => {
     const owner = newUserId();
     const created = await call(urls[0]!, 'POST', '/api/order', asUser(owner), LAPTOP);
     const id = created.body.id as string;
+    owners.set(id, owner);
     const [cancel, pay] = await Promise.all([
       call(urls[0]!, 'POST', `/api/order/${id}/cancel`, asUser(owner)),
       call(urls[1]!, 'PATCH', `/api/order/${id}`, asService(), { status: 'Paid' }),

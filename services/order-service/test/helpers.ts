@@ -4,15 +4,20 @@ import request from 'supertest';
 import { expect } from 'vitest';
 import type { Currency } from '@shop/shared';
 import type { Order } from '@shop/shared/contracts';
-import { bearer, captureLogs, serviceToken, testKeys, userToken } from '@shop/shared/testing';
-import { createApp, openOrderStore, type OrderStore } from '../src/app.ts';
+import { bearer, captureLogs, serviceToken, testEnv, userToken } from '@shop/shared/testing';
+import { createApp } from '../src/app.ts';
+import { readConfig } from '../src/config.ts';
+import type { OrderStore } from '../src/data/orderStore.ts';
+import { buildDependencies } from '../src/dependencies.ts';
 
 /** A real app over a real SQLite database (`:memory:` unless a store is given). The caller closes the store. */
 export function buildApp(options: { store?: OrderStore; defaultCurrency?: Currency } = {}) {
-  const store = options.store ?? openOrderStore(':memory:');
+  const config = readConfig(
+    testEnv({ ORDER_DB_PATH: ':memory:', ORDER_DEFAULT_CURRENCY: options.defaultCurrency }),
+  );
   const { logger, lines } = captureLogs('order-service');
-  const app = createApp({ logger, keys: testKeys, store, defaultCurrency: options.defaultCurrency });
-  return { app, store, lines };
+  const deps = buildDependencies(config, { logger, store: options.store });
+  return { app: createApp(deps), store: deps.store, lines };
 }
 
 export const newUserId = () => randomUUID();

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '@shop/shared';
 import { authEnvFor, listen } from '@shop/shared/testing';
-import { openOrderStore } from '../src/app.ts';
+import { openOrderStore } from '../src/data/sqliteOrderStore.ts';
 import { LAPTOP, asService, asUser, buildApp, newUserId } from './helpers.ts';
 
 // The real entry point, as separate OS processes: start-up checks, and two processes writing
@@ -86,9 +86,10 @@ describe('the order-service process', () => {
     it('when two processes race to mark the same orders Paid, each order gets exactly one Paid entry', async () => {
       const json = { 'content-type': 'application/json' };
       for (let round = 0; round < 5; round++) {
+        const owner = newUserId();
         const created = await fetch(`${local.url}/api/order`, {
           method: 'POST',
-          headers: { ...json, ...asUser(newUserId()) },
+          headers: { ...json, ...asUser(owner) },
           body: JSON.stringify(LAPTOP),
         });
         const { id } = (await created.json()) as { id: string };
@@ -102,7 +103,7 @@ describe('the order-service process', () => {
           ),
         );
         expect(statuses).toEqual(Array(20).fill(200));
-        const history = await fetch(`${childUrl}/api/order/${id}/history`, { headers: asService() });
+        const history = await fetch(`${childUrl}/api/order/${id}/history`, { headers: asUser(owner) });
         const body = (await history.json()) as { history: Array<{ to: string }> };
         expect(body.history.map((h) => h.to)).toEqual(['Pending', 'Paid']);
       }

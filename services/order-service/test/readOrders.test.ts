@@ -79,21 +79,22 @@ describe('GET /api/order/:id/history', () => {
     expect([...times].sort()).toEqual(times);
   });
 
-  it('when a service asks, 200 comes back; when another user asks, 404', async () => {
+  it("when a service asks, 403 comes back (the history is its owner's); when another user asks, 404", async () => {
     ctx = buildApp();
     const order = await placeOrder(ctx.app, newUserId());
     const asSvc = await request(ctx.app)
       .get(`/api/order/${order.id}/history`)
-      .set(asService('notification-service'));
+      .set(asService('payment-service'));
     const asOther = await request(ctx.app).get(`/api/order/${order.id}/history`).set(asUser(newUserId()));
-    expect(asSvc.status).toBe(200);
-    expect(asSvc.body.history).toHaveLength(1);
+    expect(asSvc.status).toBe(403);
     expect(asOther.status).toBe(404);
   });
 
   it('when the order does not exist, 404 comes back', async () => {
     ctx = buildApp();
-    const res = await request(ctx.app).get(`/api/order/${crypto.randomUUID()}/history`).set(asService());
+    const res = await request(ctx.app)
+      .get(`/api/order/${crypto.randomUUID()}/history`)
+      .set(asUser(newUserId()));
     expect(res.status).toBe(404);
   });
 });

@@ -1,10 +1,11 @@
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, serviceTokenProvider, statusOf } from '@shop/shared';
-import { createOrderClient } from '@shop/shared/clients';
+import { ConfigError, serviceTokenProvider } from '@shop/shared';
+import { CallError, createApiClient } from '@shop/shared/clients';
+import { orderApi } from '@shop/shared/contracts';
 import type { RunningServer } from '@shop/shared';
 import { listen, testKeys } from '@shop/shared/testing';
-import { loadOrderConfig } from '../src/config.ts';
+import { readConfig } from '../src/config.ts';
 import { asService, buildApp, newUserId, placeOrder } from './helpers.ts';
 
 describe('health and readiness', () => {
@@ -38,7 +39,7 @@ describe('health and readiness', () => {
 
 describe('configuration', () => {
   it('when nothing is set, the defaults work on a dev machine', () => {
-    const config = loadOrderConfig({});
+    const config = readConfig({});
     expect(config).toMatchObject({
       ORDER_SERVICE_PORT: 3002,
       HOST: '127.0.0.1',
@@ -48,11 +49,11 @@ describe('configuration', () => {
   });
 
   it('when the default currency is given in lower case, it is read as its ISO code', () => {
-    expect(loadOrderConfig({ ORDER_DEFAULT_CURRENCY: 'eur' }).ORDER_DEFAULT_CURRENCY).toBe('EUR');
+    expect(readConfig({ ORDER_DEFAULT_CURRENCY: 'eur' }).ORDER_DEFAULT_CURRENCY).toBe('EUR');
   });
 
   it('when values are bad, one ConfigError line names each of them', () => {
-    const load = () => loadOrderConfig({ ORDER_SERVICE_PORT: 'abc', ORDER_DEFAULT_CURRENCY: 'XYZ' });
+    const load = () => readConfig({ ORDER_SERVICE_PORT: 'abc', ORDER_DEFAULT_CURRENCY: 'XYZ' });
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(
       /^Invalid configuration: ORDER_SERVICE_PORT .*"abc".*; ORDER_DEFAULT_CURRENCY .*"XYZ"/,
@@ -60,7 +61,7 @@ describe('configuration', () => {
   });
 });
 
-describe('the shared order client against a real order-service', () => {
+describe('the typed order client against a real order-service', () => {
   let server: RunningServer | undefined;
   afterEach(async () => {
     await server?.close();
@@ -70,7 +71,7 @@ describe('the shared order client against a real order-service', () => {
   async function start() {
     const { app, store } = buildApp();
     server = await listen(app, undefined, () => store.close());
-    const client = createOrderClient({
+    const client = createApiClient(orderApi, {
       baseURL: server.url,
       timeoutMs: 2000,
       token: serviceTokenProvider(testKeys.serviceSecret, 'payment-service'),
@@ -81,9 +82,12 @@ describe('the shared order client against a real order-service', () => {
   it('when the payment-service reads an order and marks it Paid twice, both calls return the Paid order', async () => {
     const { app, client } = await start();
     const order = await placeOrder(app, newUserId(), { product_name: 'Book', quantity: 2, price: 19.99 });
-    expect(await client.getOrder(order.id)).toEqual(order);
-    const first = await client.setStatus(order.id, 'Paid');
-    const second = await client.setStatus(order.id, 'Paid');
+    expect(await client.call('getOrder', { params: { id: order.id } })).toEqual(order);
+    const first = await client.call('setOrderStatus', { params: { id: order.id }, body: { status: 'Paid' } });
+    const second = await client.call('setOrderStatus', {
+      params: { id: order.id },
+      body: { status: 'Paid' },
+    });
     expect(first).toMatchObject({ status: 'Paid', amount: 3998 });
     expect(second).toEqual(first);
   });
@@ -91,14 +95,19 @@ describe('the shared order client against a real order-service', () => {
   it('when the client asks for a refused move, the call fails with 409 and is not retried into a change', async () => {
     const { app, client } = await start();
     const order = await placeOrder(app, newUserId());
-    const error = await client.setStatus(order.id, 'Refunded').catch((e: unknown) => e);
-    expect(statusOf(error)).toBe(409);
-    expect((await client.getOrder(order.id)).status).toBe('Pending');
+    const error = await client
+      .call('setOrderStatus', { params: { id: order.id }, body: { status: 'Refunded' } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CallError);
+    expect(error).toMatchObject({ status: 409, code: 'invalid_transition' });
+    expect((await client.call('getOrder', { params: { id: order.id } })).status).toBe('Pending');
   });
 
   it('when the order does not exist, getOrder fails with 404', async () => {
     const { client } = await start();
-    const error = await client.getOrder(crypto.randomUUID()).catch((e: unknown) => e);
-    expect(statusOf(error)).toBe(404);
+    const error = await client
+      .call('getOrder', { params: { id: crypto.randomUUID() } })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 404, code: 'order_not_found' });
   });
 });

@@ -1,3 +1,2 @@
-export * from './userClient.ts';
-export * from './orderClient.ts';
-export * from './notificationClient.ts';
+export * from './apiClient.ts';
+export * from './httpClient.ts';

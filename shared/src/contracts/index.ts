@@ -3,3 +3,5 @@ export * from './user.ts';
 export * from './order.ts';
 export * from './payment.ts';
 export * from './notification.ts';
+export * from './endpoint.ts';
+export * from './cursor.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Id, Timestamp } from './common.ts';
+import { Id, IdParams, Timestamp } from './common.ts';
+import { defineApi, endpoint } from './endpoint.ts';
 
 export const NOTIFICATION_TYPES = ['order_paid', 'welcome'] as const;
 export const NotificationType = z.enum(NOTIFICATION_TYPES);
@@ -8,7 +9,7 @@ export const NotificationStatus = z.enum(['sent', 'queued', 'skipped', 'failed']
 export type NotificationStatus = z.infer<typeof NotificationStatus>;
 
 /**
- * Seed 002's body; `type` defaults to order_paid when an order is named, and needs one. A welcome
+ * The original API's body; `type` defaults to order_paid when an order is named, and needs one. A welcome
  * mail names no order: one would make a new (type, user, order) key, i.e. a second welcome mail.
  */
 export const NotifyBody = z
@@ -51,3 +52,75 @@ export const ListNotificationsQuery = z.strictObject({
 
 /** Newest first. */
 export const NotificationList = z.object({ data: z.array(Notification) });
+
+/** The notification-service's endpoints. */
+export const notificationApi = defineApi({
+  service: 'notification-service',
+  description: 'Emails users through the Gmail API: receipts and welcome mails, each at most once.',
+  endpoints: {
+    notify: endpoint({
+      operationId: 'notify',
+      tag: 'notifications',
+      method: 'post',
+      path: '/api/notify',
+      summary: 'Send a notification mail (the payment- and user-service)',
+      description:
+        'At most one mail per (type, user, order): a repeated call answers the first result, so retries are safe. A muted kind is recorded as `skipped`. `sent` only when Gmail accepted the mail; otherwise `queued` and retried.',
+      access: { services: ['payment-service', 'user-service'] },
+      idempotent: true,
+      body: NotifyBody,
+      responses: {
+        200: {
+          description: '`sent`, `skipped` (or the first result of a repeated call).',
+          schema: NotifyResult,
+        },
+        202: {
+          description: '`queued`: Gmail failed; the worker retries with backoff.',
+          schema: NotifyResult,
+        },
+        404: {
+          description: 'No such user, or no such order of theirs.',
+          codes: ['user_not_found', 'order_not_found'],
+        },
+        409: { description: 'A receipt for an order that is not Paid.', codes: ['order_not_paid'] },
+        502: {
+          description: 'A neighbour answered unexpectedly; nothing was recorded.',
+          codes: ['upstream_error'],
+        },
+        503: {
+          description: 'The user- or order-service is unreachable; nothing was recorded.',
+          codes: ['user_service_unavailable', 'order_service_unavailable'],
+        },
+      },
+    }),
+    listNotifications: endpoint({
+      operationId: 'listNotifications',
+      tag: 'notifications',
+      method: 'get',
+      path: '/api/notifications',
+      summary: "The caller's notifications, newest first",
+      access: { user: true },
+      query: ListNotificationsQuery,
+      responses: {
+        200: { description: 'The notifications.', schema: NotificationList },
+        403: { description: "A user asked for another user's notifications.", codes: ['forbidden'] },
+      },
+    }),
+    getNotification: endpoint({
+      operationId: 'getNotification',
+      tag: 'notifications',
+      method: 'get',
+      path: '/api/notifications/:id',
+      summary: 'One notification (its user)',
+      access: { user: true },
+      params: IdParams,
+      responses: {
+        200: { description: 'The notification.', schema: Notification },
+        404: {
+          description: 'No such notification, or one of another user.',
+          codes: ['notification_not_found'],
+        },
+      },
+    }),
+  },
+});

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { Id, Timestamp } from './common.ts';
+import { Id, IdParams, Timestamp } from './common.ts';
+import { defineApi, endpoint } from './endpoint.ts';
 
-/** Seed 002's body; `payment_method` (a Stripe PaymentMethod id such as pm_card_visa) confirms at once. */
+/** The original API's body; `payment_method` (a Stripe PaymentMethod id such as pm_card_visa) confirms at once. */
 export const PayOrderBody = z.strictObject({
   order_id: Id,
   payment_method: z
@@ -46,3 +47,159 @@ export const PaymentForOrderQuery = z.strictObject({ order_id: Id });
 
 /** `POST /api/payment/:id/refund` refunds the whole amount; the body, if any, must be empty. */
 export const RefundBody = z.strictObject({});
+
+/** The answer to a Stripe event: handled now, seen before, or not about a payment of this shop. */
+export const WebhookReceipt = z.object({
+  received: z.literal(true),
+  event_id: z.string(),
+  outcome: z.enum(['processed', 'duplicate', 'ignored']),
+});
+
+const examplePayment = {
+  id: '3c5e7a91-2b4d-4f6a-8e0c-1d2f3a4b5c6d',
+  order_id: '01a1fd62-42b7-7f9e-995b-362efb061d92',
+  user_id: '6f1c2b7e-8f57-4a53-9d55-2f7e8d1c9a10',
+  amount: 3998,
+  currency: 'USD',
+  status: 'succeeded',
+  payment_intent_id: 'pi_3QxExample',
+  client_secret: null,
+  last_error: null,
+  created_at: '2026-11-21T09:14:02.112Z',
+  updated_at: '2026-11-21T09:14:02.518Z',
+};
+const paymentNotFound = { description: "No such payment, or another user's.", codes: ['payment_not_found'] };
+
+/** The payment-service's endpoints. */
+export const paymentApi = defineApi({
+  service: 'payment-service',
+  description:
+    'Charges orders through Stripe PaymentIntents, at most once per order, with durable follow-ups.',
+  endpoints: {
+    payOrder: endpoint({
+      operationId: 'payOrder',
+      tag: 'payments',
+      method: 'post',
+      path: '/api/pay-order',
+      summary: "Pay one of the caller's orders",
+      description:
+        'One PaymentIntent per order, ever, and at most one charge however often or concurrently this is called. With `payment_method` (e.g. `pm_card_visa`) the payment is confirmed at once; without it, the client secret is answered for the client to confirm.',
+      access: { user: true },
+      body: PayOrderBody,
+      headers: [
+        {
+          name: 'Idempotency-Key',
+          description:
+            'Optional; a repeat with the same key and body replays the first answer (header `Idempotent-Replayed`).',
+        },
+      ],
+      responses: {
+        200: {
+          description: 'Paid (now, or already before): the order is Paid.',
+          schema: Payment,
+          example: examplePayment,
+        },
+        201: {
+          description: 'No `payment_method`: the payment was created; confirm it with the client secret.',
+          schema: Payment,
+        },
+        202: {
+          description:
+            'Waiting: authentication required (`requires_action`), processing, or an existing unconfirmed payment.',
+          schema: Payment,
+        },
+        402: {
+          description:
+            'The card was declined (`decline_code` and `payment_id` say more); the order stays Pending and another card may be tried.',
+          codes: ['card_declined', 'expired_card', 'incorrect_cvc', 'insufficient_funds', 'processing_error'],
+        },
+        404: { description: 'No such order, or one of another user.', codes: ['order_not_found'] },
+        409: {
+          description: 'The order cannot be paid (any more).',
+          codes: ['order_not_pending', 'order_refunded', 'payment_canceled'],
+        },
+        422: {
+          description: 'The Idempotency-Key was used with another body.',
+          codes: ['idempotency_key_reused'],
+        },
+        502: {
+          description: 'Stripe did not answer; repeating is safe.',
+          codes: ['payment_provider_unavailable'],
+        },
+        503: { description: 'The order-service is unreachable.', codes: ['order_service_unavailable'] },
+      },
+    }),
+    getPayment: endpoint({
+      operationId: 'getPayment',
+      tag: 'payments',
+      method: 'get',
+      path: '/api/payment/:id',
+      summary: 'One payment (its owner)',
+      access: { user: true },
+      params: IdParams,
+      responses: {
+        200: { description: 'The payment.', schema: Payment, example: examplePayment },
+        404: paymentNotFound,
+      },
+    }),
+    paymentOfOrder: endpoint({
+      operationId: 'paymentOfOrder',
+      tag: 'payments',
+      method: 'get',
+      path: '/api/payments',
+      summary: 'The payment of an order (its owner)',
+      access: { user: true },
+      query: PaymentForOrderQuery,
+      responses: {
+        200: { description: 'The payment.', schema: Payment, example: examplePayment },
+        404: {
+          description: "The order has no payment (or is not the caller's).",
+          codes: ['payment_not_found'],
+        },
+      },
+    }),
+    refund: endpoint({
+      operationId: 'refundPayment',
+      tag: 'payments',
+      method: 'post',
+      path: '/api/payment/:id/refund',
+      summary: 'Refund a succeeded payment in full (its owner)',
+      description: 'Refunds once (a repeat answers the refunded payment); the order then becomes Refunded.',
+      access: { user: true },
+      idempotent: true,
+      params: IdParams,
+      body: RefundBody,
+      responses: {
+        200: { description: 'The refunded payment.', schema: Payment },
+        404: paymentNotFound,
+        409: { description: 'The payment has not succeeded.', codes: ['payment_not_refundable'] },
+        502: {
+          description: 'Stripe did not refund.',
+          codes: ['payment_provider_unavailable', 'refund_failed'],
+        },
+      },
+    }),
+    stripeWebhook: endpoint({
+      operationId: 'stripeWebhook',
+      tag: 'webhooks',
+      method: 'post',
+      path: '/api/webhooks/stripe',
+      summary: "Stripe's signed events",
+      description:
+        'The raw body is verified against the `Stripe-Signature` header with STRIPE_WEBHOOK_SECRET. Each event is handled once (by id), in any order.',
+      access: 'public',
+      rawBody: true,
+      headers: [
+        { name: 'Stripe-Signature', description: "Stripe's signature of the raw body.", required: true },
+      ],
+      responses: {
+        200: { description: 'Received.', schema: WebhookReceipt },
+        400: { description: 'Nothing changed.', codes: ['missing_signature', 'invalid_signature'] },
+        503: {
+          description: 'Not processed now; Stripe delivers it again later.',
+          codes: ['event_not_processed'],
+        },
+      },
+    }),
+  },
+});

@@ -3,23 +3,24 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { currentRequestId, requestIdMiddleware } from '../logging/requestContext.ts';
-import { ServiceMetrics } from '../metrics/metrics.ts';
+import type { ServiceMetrics } from '../metrics/metrics.ts';
 import { errorHandler, notFoundHandler } from './errorHandler.ts';
 import { serviceUnavailable } from '../errors/AppError.ts';
+import type { Api } from '../contracts/endpoint.ts';
+import { buildOpenApi } from '../openapi/buildOpenApi.ts';
+import { docsRouter } from '../openapi/docsRouter.ts';
+import { rawBodyPaths } from './apiRouter.ts';
 
 export interface ServiceAppOptions {
-  name: string;
+  /** The service's API: its name, its OpenAPI document at /openapi.json and /docs. */
+  api: Api;
   logger: Logger;
-  /** Mounted at `/` after the common middleware. */
+  /** The API's routes (apiRouter), mounted at `/` after the common middleware. */
   routes: Router;
   /** Resolves when the service can do its work (store reachable, config usable); throws otherwise. */
   readiness?: () => Promise<void> | void;
-  metrics?: ServiceMetrics;
-  /** Paths whose body must stay raw bytes (e.g. a webhook whose signature covers the exact bytes). */
-  rawBodyPaths?: string[];
+  metrics: ServiceMetrics;
   bodyLimit?: string;
-  /** Extra routes with no JSON parsing or auth, mounted first (e.g. /openapi.json and /docs). */
-  publicRoutes?: Router;
 }
 
 /**
@@ -28,7 +29,8 @@ export interface ServiceAppOptions {
  * It does not listen, so tests drive it with supertest.
  */
 export function createServiceApp(options: ServiceAppOptions): Express {
-  const { logger, metrics = new ServiceMetrics(options.name) } = options;
+  const { api, logger, metrics } = options;
+  const name = api.service;
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple'); // flat query strings: no nested objects from ?a[b]=c
@@ -49,25 +51,25 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   );
   app.use(metrics.middleware());
   const limit = options.bodyLimit ?? '64kb';
-  for (const path of options.rawBodyPaths ?? []) app.use(path, express.raw({ type: '*/*', limit }));
+  for (const path of rawBodyPaths(api)) app.use(path, express.raw({ type: '*/*', limit }));
   app.use(express.json({ limit, strict: true }));
 
   app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', service: options.name });
+    res.json({ status: 'ok', service: name });
   });
   app.get('/ready', async (_req, res) => {
     try {
       await options.readiness?.();
     } catch (error) {
       logger.warn({ err: error }, 'not ready');
-      throw serviceUnavailable(`${options.name} is not ready.`, 'not_ready');
+      throw serviceUnavailable(`${name} is not ready.`, 'not_ready');
     }
-    res.json({ status: 'ready', service: options.name });
+    res.json({ status: 'ready', service: name });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  if (options.publicRoutes) app.use(options.publicRoutes);
+  app.use(docsRouter(buildOpenApi(api)));
   app.use(options.routes);
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

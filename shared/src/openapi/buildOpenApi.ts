@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Operation } from './operations.ts';
+import { isErrorResponse, type Access, type Api, type Endpoint } from '../contracts/endpoint.ts';
 
 const ProblemSchema = {
   type: 'object',
@@ -30,25 +30,42 @@ const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
   return rest;
 };
 
-const problemResponse = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-});
+/** A problem answer whose `code` is one of `codes` (the first is the example). */
+function problemResponse(description: string, codes: readonly string[]) {
+  const schema = {
+    allOf: [
+      { $ref: '#/components/schemas/Problem' },
+      { type: 'object', properties: { code: { type: 'string', enum: [...codes] } } },
+    ],
+  };
+  return {
+    description: `${description} (\`code\`: ${codes.map((c) => `\`${c}\``).join(', ')})`,
+    content: { 'application/problem+json': { schema, example: { code: codes[0] } } },
+  };
+}
 
-function parameters(op: Operation) {
+/** Who may call, in words: the `x-access` of an operation. */
+export function describeAccess(access: Access): string {
+  if (access === 'public') return 'public';
+  const callers = [access.user ? 'user' : undefined, ...(access.services ?? [])].filter(Boolean);
+  return callers.join(', ');
+}
+
+function parameters(endpoint: Endpoint) {
   const list: object[] = [];
   for (const [where, schema] of [
-    ['path', op.params],
-    ['query', op.query],
+    ['path', endpoint.params],
+    ['query', endpoint.query],
   ] as const) {
     if (!schema) continue;
-    const properties = (jsonSchema(schema, 'input').properties ?? {}) as Record<string, object>;
-    const required = new Set((jsonSchema(schema, 'input').required as string[] | undefined) ?? []);
+    const document = jsonSchema(schema, 'input');
+    const properties = (document.properties ?? {}) as Record<string, object>;
+    const required = new Set((document.required as string[] | undefined) ?? []);
     for (const [name, property] of Object.entries(properties)) {
       list.push({ name, in: where, required: where === 'path' || required.has(name), schema: property });
     }
   }
-  for (const header of op.headers ?? []) {
+  for (const header of endpoint.headers ?? []) {
     list.push({
       name: header.name,
       in: 'header',
@@ -60,54 +77,77 @@ function parameters(op: Operation) {
   return list;
 }
 
-/** Builds an OpenAPI 3.1 document from a service's operations. */
-export function buildOpenApi(
-  info: { title: string; description: string; version: string; serverUrl: string },
-  operations: Operation[],
-) {
+function responses(endpoint: Endpoint) {
+  const out: Record<string, object> = {};
+  for (const [status, response] of Object.entries(endpoint.responses)) {
+    if (isErrorResponse(response)) {
+      out[status] = problemResponse(response.description, response.codes);
+    } else if (response.schema) {
+      const content: Record<string, unknown> = { schema: jsonSchema(response.schema, 'output') };
+      if (response.example !== undefined) content.example = response.example;
+      out[status] = { description: response.description, content: { 'application/json': content } };
+    } else {
+      out[status] = { description: response.description };
+    }
+  }
+  // The answers every endpoint of its kind can give, unless the contract says more about them.
+  if (endpoint.params || endpoint.query || endpoint.body)
+    out['400'] ??= problemResponse('Invalid input; `errors` names each bad field.', ['validation_error']);
+  if (endpoint.access !== 'public') {
+    out['401'] ??= problemResponse('Missing, expired or invalid token.', [
+      'unauthorized',
+      'invalid_token',
+      'token_expired',
+    ]);
+    out['403'] ??= problemResponse(`Only these callers may call this: ${describeAccess(endpoint.access)}.`, [
+      'forbidden',
+    ]);
+  }
+  return out;
+}
+
+function operation(endpoint: Endpoint) {
+  return {
+    operationId: endpoint.operationId,
+    tags: [endpoint.tag],
+    summary: endpoint.summary,
+    ...(endpoint.description ? { description: endpoint.description } : {}),
+    ...(endpoint.access === 'public' ? { security: [] } : {}),
+    'x-access': describeAccess(endpoint.access),
+    parameters: parameters(endpoint),
+    ...(endpoint.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: jsonSchema(endpoint.body, 'input') } },
+          },
+        }
+      : {}),
+    ...(endpoint.rawBody
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { type: 'object' } } },
+          },
+        }
+      : {}),
+    responses: responses(endpoint),
+  };
+}
+
+/** The OpenAPI 3.1 document of a service, built from its API declaration. */
+export function buildOpenApi(api: Api) {
   const paths: Record<string, Record<string, object>> = {};
-  for (const op of operations) {
-    const path = op.path.replace(/:(\w+)/g, '{$1}');
-    const responses: Record<string, object> = {};
-    for (const [status, response] of Object.entries(op.responses)) {
-      const isError = Number(status) >= 400;
-      responses[status] = isError
-        ? problemResponse(response.description)
-        : response.schema
-          ? {
-              description: response.description,
-              content: { 'application/json': { schema: jsonSchema(response.schema, 'output') } },
-            }
-          : { description: response.description };
-    }
-    if (op.params || op.query || op.body)
-      responses['400'] ??= problemResponse('Invalid input; `errors` names each bad field.');
-    if (op.access !== 'public') {
-      responses['401'] ??= problemResponse('Missing, expired or invalid token.');
-      if (op.access !== 'user or service')
-        responses['403'] ??= problemResponse(`Only a ${op.access} token may call this.`);
-    }
-    (paths[path] ??= {})[op.method] = {
-      summary: op.summary,
-      ...(op.description ? { description: op.description } : {}),
-      ...(op.access === 'public' ? { security: [] } : {}),
-      'x-access': op.access,
-      parameters: parameters(op),
-      ...(op.body
-        ? {
-            requestBody: {
-              required: true,
-              content: { 'application/json': { schema: jsonSchema(op.body, 'input') } },
-            },
-          }
-        : {}),
-      responses,
-    };
+  const endpoints = Object.values(api.endpoints);
+  for (const endpoint of endpoints) {
+    const path = endpoint.path.replace(/:(\w+)/g, '{$1}');
+    (paths[path] ??= {})[endpoint.method] = operation(endpoint);
   }
   return {
     openapi: '3.1.0',
-    info: { title: info.title, description: info.description, version: info.version },
-    servers: [{ url: info.serverUrl }],
+    info: { title: api.service, description: api.description, version: '1.0.0' },
+    servers: [{ url: '/' }],
+    tags: [...new Set(endpoints.map((e) => e.tag))].map((name) => ({ name })),
     security: [{ bearer: [] }],
     components: {
       securitySchemes: {
@@ -123,3 +163,5 @@ export function buildOpenApi(
     paths,
   };
 }
+
+export type OpenApiDocument = ReturnType<typeof buildOpenApi>;

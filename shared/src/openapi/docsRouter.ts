@@ -14,7 +14,8 @@ const PAGE = `<!doctype html>
 <script src="/docs/init.js"></script>
 </body></html>`;
 
-const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#docs', deepLinking: true });`;
+// persistAuthorization keeps the token pasted into "Authorize" across page reloads (in localStorage).
+const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#docs', deepLinking: true, persistAuthorization: true });`;
 
 /**
  * `/openapi.json` and `/docs`, a Swagger UI page served from the installed swagger-ui-dist package,

@@ -1,3 +1,2 @@
-export * from './operations.ts';
 export * from './buildOpenApi.ts';
 export * from './docsRouter.ts';

@@ -13,6 +13,16 @@ export const authEnvFor = (keys = testKeys) => ({
   SERVICE_TOKEN_SECRET: keys.serviceSecret,
 });
 
+/**
+ * An environment for a service's `readConfig` in tests: the test keys, NODE_ENV=test, and the
+ * given variables (undefined ones left out, so the service's own default applies).
+ */
+export function testEnv(variables: Record<string, string | number | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { NODE_ENV: 'test', ...authEnvFor() };
+  for (const [name, value] of Object.entries(variables)) if (value !== undefined) env[name] = String(value);
+  return env;
+}
+
 export const userToken = (userId: string, ttlSeconds = 600) =>
   signUserToken(testKeys.privateKey, userId, ttlSeconds);
 export const serviceToken = (service = 'test-suite') => signServiceToken(testKeys.serviceSecret, service);

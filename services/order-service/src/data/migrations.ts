@@ -7,7 +7,7 @@
  * The state machine has no cycles, so an order enters each status once: UNIQUE(order_id, to_status)
  * makes a second recording of the same move impossible, whatever the application does.
  */
-export const ORDER_MIGRATIONS: string[] = [
+export const MIGRATIONS: string[] = [
   `
   CREATE TABLE orders (
     seq          INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -1,6 +1,6 @@
 import { openSqlite, pingSqlite, type SqliteDatabase } from '@shop/shared';
 import type { Order, OrderStatus } from '@shop/shared/contracts';
-import { ORDER_MIGRATIONS } from './migrations.ts';
+import { MIGRATIONS } from './migrations.ts';
 import type { HistoryEntry, ListQuery, NewOrder, OrderPage, OrderStore } from './orderStore.ts';
 
 const ORDER_COLUMNS =
@@ -14,7 +14,7 @@ export const LIST_BY_STATUS_SQL = `SELECT seq, ${ORDER_COLUMNS} FROM orders
 
 /** Opens (creating if needed) the order database and brings its schema up to date. */
 export function openOrderDatabase(path: string): SqliteDatabase {
-  return openSqlite(path, ORDER_MIGRATIONS);
+  return openSqlite(path, MIGRATIONS);
 }
 
 /** The order store over a file (or `:memory:`); `close()` closes the database. */

@@ -1,24 +1,18 @@
+import type { z } from 'zod';
 import { conflict, forbidden, notFound, validationFailed, type Currency, type Principal } from '@shop/shared';
-import type { Order, OrderStatus } from '@shop/shared/contracts';
+import type { CreateOrderBody, Order, OrderStatus } from '@shop/shared/contracts';
 import type { HistoryEntry, OrderPage, OrderStore } from '../data/orderStore.ts';
 import { actorOf, visibleOrder } from './access.ts';
 import { uuidv7 } from './ids.ts';
 import { priceOrder } from './pricing.ts';
 import { sourceOf } from './statusMachine.ts';
 
-export interface CreateOrderInput {
-  product_name: string;
-  quantity: number;
-  price: number | string;
-  currency: Currency;
-  /** Optional in the body (seed 002 sends it); when present it must be the caller. */
-  user_id?: string;
-}
+/** A validated order body, its currency resolved (the body's, or the service's default). */
+export type NewOrderInput = z.output<typeof CreateOrderBody> & { currency: Currency };
 
 /** A user places an order for themselves; it starts Pending with its amount fixed in minor units. */
-export function createOrder(store: OrderStore, principal: Principal, input: CreateOrderInput): Order {
-  if (principal.kind !== 'user') throw forbidden('Only a user may place an order.');
-  if (input.user_id !== undefined && input.user_id !== principal.userId) {
+export function createOrder(store: OrderStore, userId: string, input: NewOrderInput): Order {
+  if (input.user_id !== undefined && input.user_id !== userId) {
     throw forbidden('user_id must be your own user id.', 'user_mismatch');
   }
   const pricing = priceOrder(input);
@@ -26,7 +20,7 @@ export function createOrder(store: OrderStore, principal: Principal, input: Crea
   return store.create(
     {
       id: uuidv7(),
-      user_id: principal.userId,
+      user_id: userId,
       product_name: input.product_name,
       quantity: input.quantity,
       unit_amount: pricing.unit_amount,
@@ -34,7 +28,7 @@ export function createOrder(store: OrderStore, principal: Principal, input: Crea
       currency: input.currency,
       created_at: new Date().toISOString(),
     },
-    actorOf(principal),
+    `user:${userId}`,
   );
 }
 
@@ -42,14 +36,13 @@ export function getOrder(store: OrderStore, principal: Principal, id: string): O
   return visibleOrder(store, principal, id);
 }
 
-/** A user's own orders, newest first; services have no orders of their own to list. */
+/** A user's own orders, newest first. */
 export function listOrders(
   store: OrderStore,
-  principal: Principal,
+  userId: string,
   query: { status?: OrderStatus; before?: number; limit: number },
 ): OrderPage {
-  if (principal.kind !== 'user') throw forbidden('Only a user may list their orders.');
-  return store.list({ userId: principal.userId, ...query });
+  return store.list({ userId, ...query });
 }
 
 export function orderHistory(store: OrderStore, principal: Principal, id: string): HistoryEntry[] {

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Page cursors are opaque to clients: base64url of a versioned sequence number. Decoding is strict
  * (the cursor must re-encode to itself), so a tampered or truncated cursor is refused, not guessed at.
@@ -16,3 +18,14 @@ export function decodeCursor(cursor: string): number | undefined {
   const seq = Number(match[1]);
   return Number.isSafeInteger(seq) && encodeCursor(seq) === cursor ? seq : undefined;
 }
+
+/** A `cursor` query parameter: the opaque text a client sends, the sequence number it stands for. */
+export const PageCursor = z
+  .string()
+  .max(200)
+  .transform((cursor, ctx) => {
+    const seq = decodeCursor(cursor);
+    if (seq !== undefined) return seq;
+    ctx.addIssue({ code: 'custom', message: 'is not a valid cursor: pass next_cursor back unchanged' });
+    return z.NEVER;
+  });

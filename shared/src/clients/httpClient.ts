@@ -70,8 +70,3 @@ export function createHttpClient(options: HttpClientOptions): AxiosInstance {
   });
   return client;
 }
-
-/** The HTTP status of a failed call, or undefined when no answer came (down, timeout). */
-export function statusOf(error: unknown): number | undefined {
-  return error instanceof AxiosError ? error.response?.status : undefined;
-}

@@ -1,0 +1,125 @@
+import express from 'express';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { RunningServer } from '../src/index.ts';
+import { CallError, createApiClient } from '../src/clients/index.ts';
+import { defineApi, endpoint } from '../src/contracts/index.ts';
+import { listen } from '../src/testing/index.ts';
+
+const Thing = z.object({ id: z.string(), size: z.number() });
+const thingApi = defineApi({
+  service: 'thing-service',
+  description: 'Things.',
+  endpoints: {
+    getThing: endpoint({
+      operationId: 'getThing',
+      tag: 't',
+      method: 'get',
+      path: '/things/:id',
+      summary: 'A thing',
+      access: { services: ['payment-service'] },
+      params: z.object({ id: z.string() }),
+      responses: { 200: { description: 'It.', schema: Thing } },
+    }),
+    touchThing: endpoint({
+      operationId: 'touchThing',
+      tag: 't',
+      method: 'post',
+      path: '/things/:id/touch',
+      summary: 'Touch it; a repeat changes nothing',
+      access: { services: ['payment-service'] },
+      idempotent: true,
+      params: z.object({ id: z.string() }),
+      responses: { 200: { description: 'It.', schema: Thing } },
+    }),
+    makeThing: endpoint({
+      operationId: 'makeThing',
+      tag: 't',
+      method: 'post',
+      path: '/things',
+      summary: 'Make one',
+      access: { services: ['payment-service'] },
+      body: z.object({ size: z.number() }),
+      responses: {
+        201: { description: 'Made.', schema: Thing },
+        409: { description: 'Too big.', codes: ['too_big'] },
+      },
+    }),
+  },
+});
+
+let server: RunningServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** A real server for thing-service whose routes answer `failures` 503s first, then `answer`. */
+async function thingServer(failures: number, answer: (req: express.Request, res: express.Response) => void) {
+  const calls: string[] = [];
+  const app = express();
+  app.use(express.json());
+  app.all('/{*path}', (req, res) => {
+    calls.push(`${req.method} ${req.url}`);
+    if (calls.length <= failures) return void res.status(503).json({ code: 'unavailable' });
+    answer(req, res);
+  });
+  server = await listen(app);
+  const client = createApiClient(thingApi, {
+    baseURL: server.url,
+    timeoutMs: 1000,
+    token: () => 'secret-token',
+  });
+  return { calls, client };
+}
+
+describe('typed API client', () => {
+  it('when a GET succeeds, the path is filled in (encoded) and the answer is parsed by the contract', async () => {
+    const { calls, client } = await thingServer(0, (req, res) => res.json({ id: req.url, size: 3 }));
+    const thing = await client.call('getThing', { params: { id: 'a b/c' } });
+    expect(thing.size).toBe(3);
+    expect(calls).toEqual(['GET /things/a%20b%2Fc']);
+  });
+
+  it('when an endpoint is marked idempotent, a POST that answered 503 is retried', async () => {
+    const { calls, client } = await thingServer(2, (_req, res) => res.json({ id: 'x', size: 1 }));
+    await client.call('touchThing', { params: { id: 'x' } });
+    expect(calls).toHaveLength(3);
+  });
+
+  it('when a plain POST answers 503, it is not retried and the CallError says who answered what', async () => {
+    const { calls, client } = await thingServer(1, (_req, res) => res.status(201).json({ id: 'x', size: 1 }));
+    const error = await client.call('makeThing', { body: { size: 1 } }).catch((e: unknown) => e);
+    expect(calls).toHaveLength(1);
+    expect(error).toBeInstanceOf(CallError);
+    expect(error).toMatchObject({
+      target: 'thing-service',
+      operationId: 'makeThing',
+      status: 503,
+      code: 'unavailable',
+    });
+    expect(String((error as Error).message)).not.toContain('secret-token');
+  });
+
+  it('when the service answers a declared error, the CallError carries its status, code and detail', async () => {
+    const { client } = await thingServer(0, (_req, res) =>
+      res.status(409).json({ code: 'too_big', detail: 'Too big to make.' }),
+    );
+    const error = await client.call('makeThing', { body: { size: 99 } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 409, code: 'too_big', detail: 'Too big to make.' });
+  });
+
+  it('when the answer does not match the contract, the call fails as malformed instead of passing it on', async () => {
+    const { client } = await thingServer(0, (_req, res) => res.json({ id: 7 }));
+    const error = await client.call('getThing', { params: { id: 'x' } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 200, code: 'malformed_answer' });
+  });
+
+  it('when nothing listens, the CallError has no status and names the network error', async () => {
+    const { client } = await thingServer(0, (_req, res) => res.json({}));
+    await server!.close();
+    server = undefined;
+    const error = await client.call('getThing', { params: { id: 'x' } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: undefined, code: 'ECONNREFUSED' });
+  });
+});
