@@ -4,6 +4,7 @@ export * from './config/paths.ts';
 export * from './logging/logger.ts';
 export * from './logging/requestContext.ts';
 export * from './errors/AppError.ts';
+export * from './errors/DependencyError.ts';
 export * from './errors/problem.ts';
 export * from './http/apiRouter.ts';
 export * from './http/createServiceApp.ts';

@@ -117,6 +117,14 @@ describe('errors have one shape', () => {
     });
   });
 
+  it('when a dependency is unavailable, 503 comes back; when it answered nonsense, 502; both with its code', async () => {
+    const { app } = buildApp();
+    const down = await request(app).get('/down/unavailable');
+    expect(down.status).toBe(503);
+    expect(down.body).toMatchObject({ code: 'thing_failed', detail: 'The thing service failed.' });
+    expect((await request(app).get('/down/failed')).status).toBe(502);
+  });
+
   it('an unknown route answers 404 in the problem shape', async () => {
     const { app } = buildApp();
     const res = await request(app).get('/nope');

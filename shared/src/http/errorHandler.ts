@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError } from '../errors/AppError.ts';
+import { DependencyError } from '../errors/DependencyError.ts';
 import { PROBLEM_CONTENT_TYPE, problem } from '../errors/problem.ts';
 import { currentRequestId } from '../logging/requestContext.ts';
 
@@ -30,6 +31,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (err instanceof AppError) {
       for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
       return send(err.status, problem(err.status, err.code, err.message, requestId, err.extras));
+    }
+    if (err instanceof DependencyError) {
+      const status = err.kind === 'unavailable' ? 503 : 502;
+      return send(status, problem(status, err.code, err.message, requestId));
     }
     // The router throws a URIError (status 400, not marked expose) for a path like /api/order/%zz.
     if (err instanceof URIError) {

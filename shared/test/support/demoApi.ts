@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   AppError,
+  DependencyError,
   apiRouter,
   createServiceApp,
   ServiceMetrics,
@@ -60,6 +61,19 @@ export const demoApi = defineApi({
       access: 'public',
       responses: { 418: { description: 'Always.', codes: ['teapot'] } },
     }),
+    down: endpoint({
+      operationId: 'down',
+      tag: 'demo',
+      method: 'get',
+      path: '/down/:kind',
+      summary: 'A dependency fails',
+      access: 'public',
+      params: z.object({ kind: z.enum(['unavailable', 'failed']) }),
+      responses: {
+        502: { description: 'It answered nonsense.', codes: ['thing_failed'] },
+        503: { description: 'It is down.', codes: ['thing_failed'] },
+      },
+    }),
     whoami: endpoint({
       operationId: 'whoami',
       tag: 'auth',
@@ -102,6 +116,9 @@ const handlers: Implementation<typeof demoApi> = {
   },
   teapot: () => {
     throw new AppError(418, 'teapot', 'I am a teapot.', { extra: 1 });
+  },
+  down: ({ params }) => {
+    throw new DependencyError('thing_failed', 'The thing service failed.', params.kind);
   },
   whoami: ({ caller }) => ({ status: 200, body: caller }),
   internal: () => ({ status: 200, body: { ok: true } }),
