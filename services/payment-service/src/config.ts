@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authEnv, baseEnv, dataPath, envInt, envPort, envUrl } from '@shop/shared';
+import { authEnv, baseEnv, dataPath, envInt, envPort, envUrl, loadConfig } from '@shop/shared';
 
 /** The secret the Stripe sandbox signs webhooks with by default; refused in production. */
 export const SANDBOX_WEBHOOK_SECRET = 'whsec_sandbox_local_dev_secret';
@@ -8,7 +8,8 @@ export const SANDBOX_WEBHOOK_SECRET = 'whsec_sandbox_local_dev_secret';
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
-export const paymentEnvSchema = z
+/** The payment-service's environment: the one home of its defaults, each working on a dev machine. */
+export const configSchema = z
   .object({
     ...baseEnv,
     ...authEnv,
@@ -36,7 +37,9 @@ export const paymentEnvSchema = z
     STRIPE_TIMEOUT_MS: envInt(10_000, 100, 120_000),
     STRIPE_MAX_NETWORK_RETRIES: envInt(2, 0, 10),
     PAYMENT_WORKER_INTERVAL_MS: envInt(500, 10, 3_600_000),
+    /** First delay before retrying a follow-up step or a reconciliation; doubles per failure up to the max. */
     PAYMENT_RETRY_BASE_MS: envInt(1000, 1, 3_600_000),
+    PAYMENT_RETRY_MAX_MS: envInt(300_000, 1, 86_400_000),
   })
   .superRefine((env, issues) => {
     if (env.NODE_ENV !== 'production') return;
@@ -52,4 +55,7 @@ export const paymentEnvSchema = z
     }
   });
 
-export type PaymentConfig = z.infer<typeof paymentEnvSchema>;
+export type Config = z.infer<typeof configSchema>;
+
+/** Reads and validates the environment; a bad value throws one ConfigError line. */
+export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => loadConfig(configSchema, env);

@@ -1,13 +1,13 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { bearer, serviceToken } from '@shop/shared/testing';
 import { orderStatus, placeOrder } from './support/neighbours.ts';
-import { charges, intents, newUserId, payOrder, useHarness } from './support/harness.ts';
+import { asUser, charges, intents, newUserId, payOrder, useHarness } from './support/harness.ts';
 
 const h = useHarness();
 
-async function paidTransitions(orderId: string): Promise<number> {
-  const res = await request(h.orders.url).get(`/api/order/${orderId}/history`).set(bearer(serviceToken()));
+/** How often the order's history (read as its owner) records the move to Paid. */
+async function paidTransitions(order: { id: string; user_id: string }): Promise<number> {
+  const res = await request(h.orders.url).get(`/api/order/${order.id}/history`).set(asUser(order.user_id));
   return (res.body.history as Array<{ to: string }>).filter((entry) => entry.to === 'Paid').length;
 }
 
@@ -27,8 +27,8 @@ describe('concurrent pay-order calls', () => {
     expect(intents(h.sandbox)).toHaveLength(1);
     expect(charges(h.sandbox)).toHaveLength(1);
     expect(await orderStatus(h.orders, order)).toBe('Paid');
-    expect(await paidTransitions(order.id)).toBe(1);
-    await h.service.payments.followUps.idle();
+    expect(await paidTransitions(order)).toBe(1);
+    await h.service.deps.followUps.idle();
     expect(h.notify.calls).toHaveLength(1);
   });
 

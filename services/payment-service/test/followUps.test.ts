@@ -7,11 +7,11 @@ import {
   newUserId,
   payOrder,
   startHarness,
+  asUser,
   waitFor,
   type Harness,
 } from './support/harness.ts';
 import request from 'supertest';
-import { bearer, serviceToken } from '@shop/shared/testing';
 
 let h: Harness;
 afterEach(async () => {
@@ -39,7 +39,7 @@ describe('durable follow-ups after a charge', () => {
     expect((await confirmInBrowser(h.sandbox, created.body.payment_intent_id)).status).toBe(200);
     await waitFor(() => h.service.store.getPayment(created.body.id)?.status === 'succeeded');
     await waitFor(() => h.service.store.followUps.forPayment(created.body.id)[0]!.attempts >= 1);
-    await h.service.payments.followUps.idle();
+    await h.service.deps.followUps.idle();
     expect(followUps(h, created.body.id)).toEqual([
       { step: 'mark_paid', state: 'pending' },
       { step: 'send_receipt', state: 'pending' },
@@ -62,10 +62,7 @@ describe('durable follow-ups after a charge', () => {
     const userId = newUserId();
     const order = await placeOrder(h.orders, userId);
     const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
-    await request(h.orders.url)
-      .patch(`/api/order/${order.id}`)
-      .set(bearer(serviceToken()))
-      .send({ status: 'Cancelled' });
+    await request(h.orders.url).post(`/api/order/${order.id}/cancel`).set(asUser(userId)).expect(200);
 
     expect((await confirmInBrowser(h.sandbox, created.body.payment_intent_id)).status).toBe(200);
 
@@ -94,10 +91,7 @@ describe('durable follow-ups after a charge', () => {
     const userId = newUserId();
     const order = await placeOrder(h.orders, userId);
     const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
-    await request(h.orders.url)
-      .patch(`/api/order/${order.id}`)
-      .set(bearer(serviceToken()))
-      .send({ status: 'Cancelled' });
+    await request(h.orders.url).post(`/api/order/${order.id}/cancel`).set(asUser(userId)).expect(200);
     await addFault(h.sandbox, { mode: 'error', match: '/v1/refunds', count: 4 });
 
     await h.listenForWebhooks();

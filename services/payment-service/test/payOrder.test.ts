@@ -56,7 +56,7 @@ describe('pay-order with a payment method', () => {
     expect(again.body).toEqual(first.body);
     expect(intents(h.sandbox)).toHaveLength(1);
     expect(charges(h.sandbox)).toHaveLength(1);
-    await h.service.payments.followUps.idle();
+    await h.service.deps.followUps.idle();
     expect(h.notify.calls).toHaveLength(1);
   });
 

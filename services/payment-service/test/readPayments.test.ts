@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOpenApi } from '@shop/shared';
 import { bearer, documentedRoutes, routesOf, serviceToken } from '@shop/shared/testing';
-import { openApiDocument } from '../src/http/openapi.ts';
-import { Payment } from '@shop/shared/contracts';
+import { Payment, paymentApi } from '@shop/shared/contracts';
 import { placeOrder } from './support/neighbours.ts';
 import { asUser, newUserId, payOrder, startHarness, type Harness } from './support/harness.ts';
 
@@ -36,9 +36,10 @@ describe('reading payments', () => {
     expect(byOrder.body).toEqual(byId.body);
   });
 
-  it('when a service reads it, 200; when another user does, 404 as if it did not exist', async () => {
-    expect((await get(`/api/payment/${paymentId}`, bearer(serviceToken()))).status).toBe(200);
-    expect((await get(`/api/payments?order_id=${orderId}`, bearer(serviceToken()))).status).toBe(200);
+  it("when a service reads it, 403 (payments are their owner's); when another user does, 404 as if it did not exist", async () => {
+    const asService = bearer(serviceToken('notification-service'));
+    expect((await get(`/api/payment/${paymentId}`, asService)).status).toBe(403);
+    expect((await get(`/api/payments?order_id=${orderId}`, asService)).status).toBe(403);
     const stranger = await get(`/api/payment/${paymentId}`, asUser(newUserId()));
     expect(stranger.status).toBe(404);
     expect(stranger.body.code).toBe('payment_not_found');
@@ -88,7 +89,7 @@ describe('reading payments', () => {
 
 describe('API documentation', () => {
   it('documents exactly the routes the service serves, at /openapi.json and /docs', async () => {
-    expect(documentedRoutes(openApiDocument)).toEqual(routesOf(h.service.app));
+    expect(documentedRoutes(buildOpenApi(paymentApi))).toEqual(routesOf(h.service.app));
     const doc = await request(h.service.app).get('/openapi.json');
     expect(doc.body.paths['/api/pay-order'].post.responses['402']).toBeDefined();
     expect((await request(h.service.app).get('/docs')).status).toBe(200);

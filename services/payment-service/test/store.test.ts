@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openPaymentStore } from '../src/app.ts';
+import { openPaymentStore } from '../src/data/sqlitePaymentStore.ts';
+import { stepsOwed } from '../src/domain/followUps.ts';
 import type { IntentState } from '../src/data/paymentStore.ts';
 
 const newPayment = () => ({ order_id: randomUUID(), user_id: randomUUID(), amount: 3998, currency: 'USD' });
@@ -25,10 +26,10 @@ describe('the payment store', () => {
     store.close();
   });
 
-  it('when a payment succeeds, its follow-ups are queued with it; later states never move it back', () => {
+  it('when a payment succeeds, the steps it owes are queued with it; later states never move it back', () => {
     const store = openPaymentStore(':memory:');
     const { id } = store.createPayment(newPayment());
-    expect(store.applyIntentState(id, state('succeeded'))).toMatchObject({
+    expect(store.recordIntentState(id, state('succeeded'), stepsOwed('succeeded'))).toMatchObject({
       changed: true,
       payment: { status: 'succeeded', client_secret: null, payment_intent_id: 'pi_1' },
     });
@@ -36,10 +37,14 @@ describe('the payment store', () => {
       ['mark_paid', 'pending'],
       ['send_receipt', 'pending'],
     ]);
-    const late = store.applyIntentState(id, {
-      ...state('requires_payment_method'),
-      last_error: { code: 'card_declined', decline_code: 'generic_decline', message: 'declined' },
-    });
+    const late = store.recordIntentState(
+      id,
+      {
+        ...state('requires_payment_method'),
+        last_error: { code: 'card_declined', decline_code: 'generic_decline', message: 'declined' },
+      },
+      stepsOwed('requires_payment_method'),
+    );
     expect(late).toMatchObject({ changed: false, payment: { status: 'succeeded', last_error: null } });
     expect(store.followUps.forPayment(id)).toHaveLength(2);
     store.close();
@@ -48,7 +53,7 @@ describe('the payment store', () => {
   it('when a step is claimed, a second claim fails until the lease is over', () => {
     const store = openPaymentStore(':memory:');
     const { id } = store.createPayment(newPayment());
-    store.applyIntentState(id, state('succeeded'));
+    store.recordIntentState(id, state('succeeded'), stepsOwed('succeeded'));
     const [markPaid] = store.followUps.forPayment(id);
     const now = Date.now() + 1;
     expect(store.followUps.claim(markPaid!.id, now, now + 1000)).toBe(true);

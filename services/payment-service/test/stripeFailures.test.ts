@@ -111,8 +111,8 @@ describe('when Stripe fails', () => {
     await loseEveryAnswer(h, '/confirm');
     await payOrder(h.service.app, userId, { order_id: order.id, payment_method: 'pm_card_visa' }).expect(502);
 
-    await h.service.payments.reconcileDue();
-    await h.service.payments.followUps.runDue();
+    await h.service.deps.worker.reconcileDue();
+    await h.service.deps.followUps.runDue();
 
     const payment = await request(h.service.app)
       .get(`/api/payments?order_id=${order.id}`)

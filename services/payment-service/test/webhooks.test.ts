@@ -102,7 +102,7 @@ describe('Stripe webhooks', () => {
 
     const genuine = await deliver(succeeded);
     expect(genuine.body).toMatchObject({ received: true, outcome: 'processed' });
-    await h.service.payments.followUps.idle();
+    await h.service.deps.followUps.idle();
     expect(await orderStatus(h.orders, order)).toBe('Paid');
   });
 
@@ -114,9 +114,9 @@ describe('Stripe webhooks', () => {
     const succeeded = events('payment_intent.succeeded')[0]!;
 
     const first = await deliver(succeeded);
-    await h.service.payments.followUps.idle();
+    await h.service.deps.followUps.idle();
     const second = await deliver(succeeded);
-    await h.service.payments.followUps.idle();
+    await h.service.deps.followUps.idle();
 
     expect(first.body.outcome).toBe('processed');
     expect(second.status).toBe(200);
@@ -140,7 +140,7 @@ describe('Stripe webhooks', () => {
     ]);
 
     for (const event of [...sent].reverse()) expect((await deliver(event)).status).toBe(200);
-    await h.service.payments.followUps.idle();
+    await h.service.deps.followUps.idle();
 
     const payment = await request(h.service.app).get(`/api/payment/${created.body.id}`).set(asUser(userId));
     expect(payment.body).toMatchObject({ status: 'succeeded', last_error: null });
@@ -152,11 +152,11 @@ describe('Stripe webhooks', () => {
     const order = await placeOrder(h.orders, userId);
     const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
     await confirmInBrowser(h.sandbox, created.body.payment_intent_id, { payment_method: 'pm_card_visa' });
-    await h.service.payments.stripe.refunds.create({ payment_intent: created.body.payment_intent_id });
+    await h.service.deps.stripe.refunds.create({ payment_intent: created.body.payment_intent_id });
 
     expect((await deliver(events('charge.refunded')[0])).body.outcome).toBe('processed');
     expect((await deliver(events('payment_intent.succeeded')[0])).body.outcome).toBe('processed');
-    await h.service.payments.followUps.idle();
+    await h.service.deps.followUps.idle();
 
     expect(h.service.store.getPayment(created.body.id)?.status).toBe('refunded');
     await waitFor(async () => (await orderStatus(h.orders, order)) === 'Refunded');

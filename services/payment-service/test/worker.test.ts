@@ -52,7 +52,7 @@ describe('the payment worker', () => {
     await addFault(h.sandbox, { mode: 'error', when: 'before', match: 'payment_intents', count: 8 });
     await payOrder(h.service.app, userId, { order_id: order.id, payment_method: 'pm_card_visa' }).expect(502);
 
-    await h.service.payments.reconcileDue(); // Stripe fails again: scheduled for later
+    await h.service.deps.worker.reconcileDue(); // Stripe fails again: scheduled for later
     const payment = h.service.store.getPaymentByOrder(order.id)!;
     expect(payment).toMatchObject({
       status: 'requires_payment_method',
@@ -62,7 +62,7 @@ describe('the payment worker', () => {
     expect(payment.sync_after).toBeGreaterThan(Date.now() - 1000);
 
     await waitFor(async () => {
-      await h.service.payments.reconcileDue();
+      await h.service.deps.worker.reconcileDue();
       return h.service.store.getPaymentByOrder(order.id)!.status === 'succeeded';
     }, 10_000);
   });

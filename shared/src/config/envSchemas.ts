@@ -39,4 +39,6 @@ export const baseEnv = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: envInt(10_000, 0, 120_000),
   HTTP_TIMEOUT_MS: envInt(5_000, 100, 120_000),
+  /** Retries of a call to another service where repeating it is safe (after no answer or a 5xx). */
+  HTTP_RETRIES: envInt(2, 0, 10),
 };

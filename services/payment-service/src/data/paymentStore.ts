@@ -95,12 +95,13 @@ export interface PaymentStore {
   openAttempt(id: string, paymentMethod: string): number;
   closeAttempt(id: string): void;
   /**
-   * Moves a payment to Stripe's state of its PaymentIntent. Entering `succeeded` queues mark_paid and
-   * send_receipt in the same transaction. Final states (succeeded, refunded, canceled) never move back.
+   * Moves a payment to Stripe's state of its PaymentIntent and queues the steps that state `owes`,
+   * in one transaction. Final states (succeeded, refunded, canceled) never move back: a payment
+   * already final is left as it is, and nothing is queued.
    */
-  applyIntentState(id: string, state: IntentState): Transition;
-  /** succeeded -> refunded, queueing mark_refunded in the same transaction. */
-  markRefunded(id: string): Transition;
+  recordIntentState(id: string, state: IntentState, owes: FollowUpStep[]): Transition;
+  /** succeeded -> refunded, queueing the steps a refund `owes` in the same transaction. */
+  markRefunded(id: string, owes: FollowUpStep[]): Transition;
   /**
    * The order was cancelled before it could be marked Paid and the charge was refunded: succeeded ->
    * refunded, and every step still owed (mark the order, the receipt) is closed with the reason.

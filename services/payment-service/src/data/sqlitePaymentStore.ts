@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { openSqlite, pingSqlite, type SqliteDatabase } from '@shop/shared';
 import type { PaymentStatus } from '@shop/shared/contracts';
-import { MIGRATIONS } from './schema.ts';
+import { MIGRATIONS } from './migrations.ts';
 import { followUpQueue, sqliteFollowUps } from './sqliteFollowUps.ts';
 import { sqliteIdempotency, sqliteWebhookEvents } from './sqliteSmallTables.ts';
-import type { IntentState, PaymentRecord, PaymentStore, Transition } from './paymentStore.ts';
+import type { FollowUpStep, IntentState, PaymentRecord, PaymentStore, Transition } from './paymentStore.ts';
 
 interface PaymentRow {
   id: string;
@@ -97,29 +97,31 @@ export function openPaymentStore(path: string): PaymentStore {
     return found;
   };
 
-  const applyIntentState = db.transaction((id: string, state: IntentState): Transition => {
-    const current = mustGet(id);
-    if (FINAL.includes(current.status)) return { payment: current, changed: false };
-    const final = FINAL.includes(state.status);
-    updateFromIntent.run(
-      state.status,
-      state.payment_intent_id,
-      final ? null : state.client_secret,
-      state.last_error?.code ?? null,
-      state.last_error?.decline_code ?? null,
-      state.last_error?.message ?? null,
-      now(),
-      id,
-    );
-    if (state.status === 'succeeded') queueFollowUps(id, ['mark_paid', 'send_receipt']);
-    return { payment: mustGet(id), changed: current.status !== state.status };
-  });
+  const recordIntentState = db.transaction(
+    (id: string, state: IntentState, owes: FollowUpStep[]): Transition => {
+      const current = mustGet(id);
+      if (FINAL.includes(current.status)) return { payment: current, changed: false };
+      const final = FINAL.includes(state.status);
+      updateFromIntent.run(
+        state.status,
+        state.payment_intent_id,
+        final ? null : state.client_secret,
+        state.last_error?.code ?? null,
+        state.last_error?.decline_code ?? null,
+        state.last_error?.message ?? null,
+        now(),
+        id,
+      );
+      queueFollowUps(id, owes);
+      return { payment: mustGet(id), changed: current.status !== state.status };
+    },
+  );
 
-  const markRefunded = db.transaction((id: string): Transition => {
+  const markRefunded = db.transaction((id: string, owes: FollowUpStep[]): Transition => {
     const current = mustGet(id);
     if (current.status !== 'succeeded') return { payment: current, changed: false };
     setRefunded.run(now(), id);
-    queueFollowUps(id, ['mark_refunded']);
+    queueFollowUps(id, owes);
     return { payment: mustGet(id), changed: true };
   });
 
@@ -153,8 +155,8 @@ export function openPaymentStore(path: string): PaymentStore {
     closeAttempt: (id) => {
       closeAttempt.run(now(), id);
     },
-    applyIntentState: (id, state) => applyIntentState.immediate(id, state),
-    markRefunded: (id) => markRefunded.immediate(id),
+    recordIntentState: (id, state, owes) => recordIntentState.immediate(id, state, owes),
+    markRefunded: (id, owes) => markRefunded.immediate(id, owes),
     markRefundedForCancelledOrder: (id, reason) => markRefundedForCancelledOrder.immediate(id, reason),
     paymentsToSync: (at, limit) => toSync.all(at, limit).map(toRecord),
     unsettledPayments: (limit) => unsettled.all(limit).map(toRecord),

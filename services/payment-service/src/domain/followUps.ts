@@ -1,13 +1,38 @@
-import { statusOf } from '@shop/shared';
-import type { FollowUp, PaymentRecord } from '../data/paymentStore.ts';
-import { retryDelay, type PaymentsContext } from './context.ts';
-import { refundIfOrderCancelled } from './cancelledOrderRefund.ts';
+import { backoffDelay } from '@shop/shared';
+import { CallError, type ApiClient } from '@shop/shared/clients';
+import type { notificationApi, orderApi, PaymentStatus } from '@shop/shared/contracts';
+import type { FollowUp, FollowUpStep, PaymentRecord, PaymentStore } from '../data/paymentStore.ts';
+import type { PaymentEvents, RetrySchedule } from './paymentEvents.ts';
+
+/**
+ * What a payment owes once Stripe has spoken: a charge that succeeded must mark the order Paid and
+ * send the receipt (in that order); a refund must mark the order Refunded. The store writes these
+ * steps in the same transaction as the payment's new state, so none is lost to a crash.
+ */
+export function stepsOwed(status: PaymentStatus): FollowUpStep[] {
+  if (status === 'succeeded') return ['mark_paid', 'send_receipt'];
+  if (status === 'refunded') return ['mark_refunded'];
+  return [];
+}
+
+export const CANCELLED_ORDER_REFUND_REASON =
+  'the order was cancelled before it could be marked Paid; the charge was refunded';
 
 /** How long a claimed step is ours: longer than any call it makes (timeouts and client retries). */
 const LEASE_MS = 2 * 60_000;
 const BATCH = 100;
 /** Answers that a retry cannot change (the order was cancelled meanwhile, it is gone, ...). */
 const PERMANENT = new Set([400, 404, 409, 410, 422]);
+
+export interface FollowUpDeps {
+  store: PaymentStore;
+  orders: ApiClient<typeof orderApi>;
+  notifications: ApiClient<typeof notificationApi>;
+  /** Refunds the payment's charge in full at Stripe, at most once (see refunds.ts). */
+  refundCharge: (payment: PaymentRecord) => Promise<void>;
+  events: PaymentEvents;
+  retry: RetrySchedule;
+}
 
 export interface FollowUpRunner {
   /** Tries this payment's due steps now; resolves once the order update was tried (the receipt goes on in the background). */
@@ -20,33 +45,49 @@ export interface FollowUpRunner {
   idle(): Promise<void>;
 }
 
-function describe(error: unknown): string {
-  const data = (error as { response?: { data?: { detail?: unknown; code?: unknown } } }).response?.data;
-  const status = statusOf(error);
-  if (status !== undefined) {
-    const detail = typeof data?.detail === 'string' ? `: ${data.detail}` : '';
-    return `answered ${status}${typeof data?.code === 'string' ? ` ${data.code}` : ''}${detail}`;
-  }
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string'
-    ? `no answer (${code})`
-    : error instanceof Error
-      ? error.message
-      : String(error);
-}
+const describe = (error: unknown) =>
+  error instanceof CallError ? error.message : error instanceof Error ? error.message : String(error);
 
-export function createFollowUpRunner(ctx: PaymentsContext): FollowUpRunner {
-  const { store, logger } = ctx;
+/** Runs the steps payments owe, each until it is done, with backoff, across restarts. */
+export function createFollowUpRunner(deps: FollowUpDeps): FollowUpRunner {
+  const { store, events } = deps;
   const background = new Set<Promise<void>>();
 
-  function perform(step: FollowUp['step'], payment: PaymentRecord): Promise<unknown> {
-    if (step === 'mark_paid') return ctx.orders.setStatus(payment.order_id, 'Paid');
-    if (step === 'mark_refunded') return ctx.orders.setStatus(payment.order_id, 'Refunded');
-    return ctx.notifications.notify({
-      user_id: payment.user_id,
-      order_id: payment.order_id,
-      type: 'order_paid',
+  function perform(step: FollowUpStep, payment: PaymentRecord): Promise<unknown> {
+    const order = { params: { id: payment.order_id } };
+    if (step === 'mark_paid')
+      return deps.orders.call('setOrderStatus', { ...order, body: { status: 'Paid' } });
+    if (step === 'mark_refunded') {
+      return deps.orders.call('setOrderStatus', { ...order, body: { status: 'Refunded' } });
+    }
+    return deps.notifications.call('notify', {
+      body: { user_id: payment.user_id, order_id: payment.order_id, type: 'order_paid' },
     });
+  }
+
+  /**
+   * mark_paid was refused (409). If the owner cancelled the order while it was being charged, the
+   * customer must not pay for it: the charge is refunded (once: the refund's key is the payment's),
+   * the payment ends `refunded` and the receipt is not sent. False when the order is not Cancelled
+   * (a person must look); throws when the order-service or Stripe fail, so the step is retried.
+   */
+  async function refundIfOrderCancelled(payment: PaymentRecord): Promise<boolean> {
+    const order = await deps.orders.call('getOrder', { params: { id: payment.order_id } });
+    if (order.status !== 'Cancelled') return false;
+    if (payment.status === 'succeeded') await deps.refundCharge(payment);
+    const { changed } = store.markRefundedForCancelledOrder(payment.id, CANCELLED_ORDER_REFUND_REASON);
+    if (changed) events.count('refunded');
+    events.log.warn(
+      {
+        payment_id: payment.id,
+        order_id: payment.order_id,
+        payment_intent_id: payment.payment_intent_id,
+        amount: payment.amount,
+        currency: payment.currency,
+      },
+      'order cancelled during its charge: charge refunded automatically',
+    );
+    return true;
   }
 
   /** The receipt and the refund update come after the order is marked Paid. */
@@ -57,53 +98,10 @@ export function createFollowUpRunner(ctx: PaymentsContext): FollowUpRunner {
       .find((f) => f.step === 'mark_paid' && f.state !== 'done');
   }
 
-  async function runStep(step: FollowUp): Promise<void> {
-    const now = Date.now();
-    const log = { payment_id: step.payment_id, step: step.step, attempt: step.attempts + 1 };
-    const before = waitsFor(step);
-    if (before?.state === 'blocked') {
-      store.followUps.block(
-        step.id,
-        `waits for mark_paid, which is blocked (${before.last_error ?? 'no reason'})`,
-      );
-      logger.error(log, 'follow-up blocked: mark_paid is blocked');
-      return;
-    }
-    if (before) return store.followUps.postpone(step.id, now + ctx.retryBaseMs);
-    if (!store.followUps.claim(step.id, now, now + LEASE_MS)) return; // someone else is on it
-    const payment = store.getPayment(step.payment_id)!;
-    try {
-      await perform(step.step, payment);
-      store.followUps.complete(step.id);
-      logger.info({ ...log, order_id: payment.order_id }, 'follow-up done');
-    } catch (error) {
-      const reason = `${step.step} ${describe(error)}`;
-      const status = statusOf(error);
-      if (step.step === 'mark_paid' && status === 409) {
-        // Cancelled while being charged: refund rather than leave the customer charged.
-        try {
-          if (await refundIfOrderCancelled(ctx, payment)) return;
-        } catch (refundError) {
-          return retryLater(
-            step,
-            `${reason}; refunding the cancelled order failed: ${describe(refundError)}`,
-          );
-        }
-      }
-      if (status !== undefined && PERMANENT.has(status)) {
-        // Retrying cannot help; a person must look (the customer was charged but the order disagrees).
-        store.followUps.block(step.id, reason);
-        logger.error({ ...log, order_id: payment.order_id, reason }, 'follow-up blocked: needs attention');
-        return;
-      }
-      retryLater(step, reason);
-    }
-  }
-
   function retryLater(step: FollowUp, reason: string): void {
-    const delay = retryDelay(ctx.retryBaseMs, step.attempts);
+    const delay = backoffDelay(step.attempts + 1, deps.retry);
     store.followUps.retryLater(step.id, reason, Date.now() + delay);
-    logger.warn(
+    events.log.warn(
       {
         payment_id: step.payment_id,
         step: step.step,
@@ -115,9 +113,55 @@ export function createFollowUpRunner(ctx: PaymentsContext): FollowUpRunner {
     );
   }
 
+  async function runStep(step: FollowUp): Promise<void> {
+    const now = Date.now();
+    const log = { payment_id: step.payment_id, step: step.step, attempt: step.attempts + 1 };
+    const before = waitsFor(step);
+    if (before?.state === 'blocked') {
+      store.followUps.block(
+        step.id,
+        `waits for mark_paid, which is blocked (${before.last_error ?? 'no reason'})`,
+      );
+      events.log.error(log, 'follow-up blocked: mark_paid is blocked');
+      return;
+    }
+    if (before) return store.followUps.postpone(step.id, now + deps.retry.baseMs);
+    if (!store.followUps.claim(step.id, now, now + LEASE_MS)) return; // someone else is on it
+    const payment = store.getPayment(step.payment_id)!;
+    try {
+      await perform(step.step, payment);
+      store.followUps.complete(step.id);
+      events.log.info({ ...log, order_id: payment.order_id }, 'follow-up done');
+    } catch (error) {
+      const reason = `${step.step}: ${describe(error)}`;
+      const status = error instanceof CallError ? error.status : undefined;
+      if (step.step === 'mark_paid' && status === 409) {
+        // Cancelled while being charged: refund rather than leave the customer charged.
+        try {
+          if (await refundIfOrderCancelled(payment)) return;
+        } catch (refundError) {
+          return retryLater(
+            step,
+            `${reason}; refunding the cancelled order failed: ${describe(refundError)}`,
+          );
+        }
+      }
+      if (status !== undefined && PERMANENT.has(status)) {
+        // Retrying cannot help; a person must look (the customer was charged but the order disagrees).
+        store.followUps.block(step.id, reason);
+        events.log.error(
+          { ...log, order_id: payment.order_id, reason },
+          'follow-up blocked: needs attention',
+        );
+        return;
+      }
+      retryLater(step, reason);
+    }
+  }
+
   /** Runs a step in the background; a failure is recorded by runStep and never reaches the caller. */
   function track(work: Promise<void>): void {
-    const tracked = work.catch((error: unknown) => logger.error({ err: error }, 'follow-up crashed'));
+    const tracked = work.catch((error: unknown) => events.log.error({ err: error }, 'follow-up crashed'));
     background.add(tracked);
     void tracked.finally(() => background.delete(tracked));
   }

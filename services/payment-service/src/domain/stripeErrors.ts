@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
-import { AppError, badRequest } from '@shop/shared';
-import type { PaymentsContext } from './context.ts';
+import { DependencyError, badRequest, type AppError } from '@shop/shared';
+import type { PaymentEvents } from './paymentEvents.ts';
 
 const { StripeCardError, StripeError, StripeInvalidRequestError } = Stripe.errors;
 
@@ -30,7 +30,7 @@ export function badPaymentMethod(error: unknown): AppError | undefined {
  * points at our configuration. The outcome may be unknown, so the caller keeps what it recorded
  * before the call; a repeat of the request reuses the same idempotency key and cannot charge twice.
  */
-export function providerFailure(ctx: PaymentsContext, error: unknown, action: string): AppError {
+export function providerFailure(events: PaymentEvents, error: unknown, action: string): DependencyError {
   const status = error instanceof StripeError ? error.statusCode : undefined;
   const details = {
     err: error instanceof Error ? { type: error.name, message: error.message } : String(error),
@@ -39,13 +39,13 @@ export function providerFailure(ctx: PaymentsContext, error: unknown, action: st
   };
   // A 4xx other than "busy" (409) or "slow down" (429) will not pass by retrying: a person must look.
   if (status !== undefined && status >= 400 && status < 500 && status !== 409 && status !== 429) {
-    ctx.logger.error(details, `Stripe refused to ${action}: check the configuration`);
+    events.log.error(details, `Stripe refused to ${action}: check the configuration`);
   } else {
-    ctx.logger.warn(details, `Stripe did not ${action}`);
+    events.log.warn(details, `Stripe did not ${action}`);
   }
-  return new AppError(
-    502,
+  return new DependencyError(
     'payment_provider_unavailable',
     'The payment provider did not answer in time. Try again: a repeated request never charges twice.',
+    'failed',
   );
 }

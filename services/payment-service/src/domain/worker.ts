@@ -1,55 +1,66 @@
-import type { Payments } from './payments.ts';
+import { createPollingWorker, type Logger, type PollingWorker } from '@shop/shared';
+import type { PaymentStore } from '../data/paymentStore.ts';
+import type { FollowUpRunner } from './followUps.ts';
+import type { Intents } from './stripeIntents.ts';
 
-export interface PaymentWorker {
-  /** Finishes the tick in progress and any background step, then stops. */
-  stop(): Promise<void>;
-}
+/** Stripe keeps idempotency keys for 24 hours; so does this service. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+const SYNC_BATCH = 50;
+const RESUME_BATCH = 200;
 
-export interface WorkerOptions {
-  /** Pause between two ticks (PAYMENT_WORKER_INTERVAL_MS). */
+export interface PaymentWorkerDeps {
+  store: PaymentStore;
+  intents: Intents;
+  followUps: FollowUpRunner;
+  logger: Logger;
   intervalMs: number;
 }
 
 /**
- * The background half of the guarantees: at start it checks unfinished payments against Stripe and
- * resumes follow-ups left by a previous run; then, every interval, it reconciles payments whose
- * Stripe state is unknown and retries due follow-up steps (each with its own backoff).
+ * The background half of the guarantees. At start it checks unfinished payments against Stripe (a
+ * webhook may have been missed while the service was down) and resumes follow-ups left by a previous
+ * run; then, every interval, it reconciles payments whose Stripe state is unknown (timeouts,
+ * crashes), retries due follow-up steps (each with its own backoff) and forgets old idempotency keys.
  */
-export function startPaymentWorker(payments: Payments, options: WorkerOptions): PaymentWorker {
-  const { logger } = payments;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let current: Promise<void> = Promise.resolve();
+export function createPaymentWorker(deps: PaymentWorkerDeps): PollingWorker & {
+  reconcileDue(): Promise<void>;
+} {
+  const { store, intents, followUps, logger } = deps;
 
-  const guarded = async (name: string, work: () => Promise<unknown> | unknown) => {
+  async function reconcileDue() {
+    for (const payment of store.paymentsToSync(Date.now(), SYNC_BATCH)) await intents.reconcile(payment.id);
+  }
+
+  const guarded = async (task: string, work: () => Promise<unknown> | unknown) => {
     try {
       await work();
     } catch (error) {
-      logger.error({ err: error, task: name }, 'payment worker task failed');
+      logger.error({ err: error, task }, 'payment worker task failed');
     }
   };
 
-  const tick = async (first: boolean) => {
-    if (first) await guarded('reconcile unsettled payments', () => payments.reconcileUnsettled());
-    await guarded('reconcile payments', () => payments.reconcileDue());
-    await guarded('follow-ups', () => payments.followUps.runDue());
-    await guarded('prune idempotency keys', () => payments.pruneIdempotencyKeys());
-  };
-
-  const schedule = (first: boolean) => {
-    current = tick(first).then(() => {
-      if (!stopped) timer = setTimeout(() => schedule(false), options.intervalMs);
-    });
-  };
-  schedule(true);
-  logger.info({ interval_ms: options.intervalMs }, 'payment worker started');
+  const loop = createPollingWorker({
+    name: 'payment-worker',
+    intervalMs: deps.intervalMs,
+    logger,
+    tick: async (first) => {
+      if (first) {
+        await guarded('reconcile unsettled payments', async () => {
+          for (const payment of store.unsettledPayments(RESUME_BATCH)) await intents.reconcile(payment.id);
+        });
+      }
+      await guarded('reconcile payments', reconcileDue);
+      await guarded('follow-ups', () => followUps.runDue());
+      await guarded('prune idempotency keys', () => store.idempotency.prune(Date.now() - IDEMPOTENCY_TTL_MS));
+    },
+  });
 
   return {
+    start: loop.start,
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await current;
-      await payments.followUps.idle();
+      await loop.stop();
+      await followUps.idle();
     },
+    reconcileDue,
   };
 }

@@ -11,19 +11,15 @@ import {
   type PaymentIntent,
   type RunningStripeSandbox,
 } from '@shop/stripe-sandbox';
-import { ServiceMetrics, serviceTokenProvider, type RunningServer } from '@shop/shared';
-import { createNotificationClient, createOrderClient } from '@shop/shared/clients';
-import { bearer, captureLogs, listen, testKeys, userToken, waitUntil } from '@shop/shared/testing';
+import type { RunningServer } from '@shop/shared';
+import { bearer, captureLogs, listen, testEnv, userToken, waitUntil } from '@shop/shared/testing';
 import {
+  buildDependencies,
   createApp,
-  createPayments,
-  createStripeClient,
-  openPaymentStore,
-  startPaymentWorker,
-  type Payments,
+  readConfig,
+  type Dependencies,
   type PaymentStore,
-  type PaymentWorker,
-} from '../../src/app.ts';
+} from '../../src/index.ts';
 import {
   startNotifyRecorder,
   startOrderService,
@@ -36,10 +32,11 @@ export const WEBHOOK_SECRET = 'whsec_payment_service_tests';
 /** One running payment-service (app, store, optional worker) over a database file that outlives it. */
 export interface PaymentInstance {
   app: Express;
-  payments: Payments;
+  deps: Dependencies;
   store: PaymentStore;
   lines: string[];
-  worker?: PaymentWorker;
+  /** Whether its worker runs (otherwise tests drive it: deps.worker.reconcileDue(), deps.followUps.runDue()). */
+  worker: boolean;
   /** Stops the worker and closes the database, like a process that ends. */
   stop(): Promise<void>;
 }
@@ -79,44 +76,35 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   const startInstance = (opts: { worker?: boolean } = {}): PaymentInstance => {
     const { logger, lines } = captureLogs('payment-service');
-    const store = openPaymentStore(dbPath);
-    const token = serviceTokenProvider(testKeys.serviceSecret, 'payment-service');
-    const metrics = new ServiceMetrics('payment-service');
-    const payments = createPayments({
-      logger,
-      store,
-      metrics,
-      stripe: createStripeClient({
-        secretKey: 'sk_test_sandbox',
-        apiUrl: sandbox.url,
-        timeoutMs: options.stripeTimeoutMs ?? 3_000,
-        maxNetworkRetries: 2,
-        metrics,
+    const config = readConfig(
+      testEnv({
+        PAYMENT_DB_PATH: dbPath,
+        ORDER_SERVICE_URL: orders.url,
+        NOTIFICATION_SERVICE_URL: notify.url,
+        STRIPE_API_URL: sandbox.url,
+        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        STRIPE_TIMEOUT_MS: options.stripeTimeoutMs ?? 3_000,
+        STRIPE_MAX_NETWORK_RETRIES: 2,
+        HTTP_TIMEOUT_MS: 2_000,
+        HTTP_RETRIES: 0,
+        // Short by default so retries happen within a test.
+        PAYMENT_RETRY_BASE_MS: options.retryBaseMs ?? 20,
+        PAYMENT_WORKER_INTERVAL_MS: 10,
       }),
-      orders: createOrderClient({ baseURL: orders.url, timeoutMs: 2_000, token, retries: 0, metrics }),
-      notifications: createNotificationClient({
-        baseURL: notify.url,
-        timeoutMs: 2_000,
-        token,
-        retries: 0,
-        metrics,
-      }),
-      retryBaseMs: options.retryBaseMs ?? 20,
-    });
-    const worker = opts.worker ? startPaymentWorker(payments, { intervalMs: 10 }) : undefined;
+    );
+    const deps = buildDependencies(config, { logger });
+    if (opts.worker) deps.worker.start();
     let stopped = false;
     const instance: PaymentInstance = {
-      app: createApp({ logger, keys: testKeys, payments, webhookSecret: WEBHOOK_SECRET }),
-      payments,
-      store,
+      app: createApp(deps),
+      deps,
+      store: deps.store,
       lines,
-      worker,
+      worker: opts.worker ?? false,
       stop: async () => {
         if (stopped) return;
         stopped = true;
-        await worker?.stop();
-        await payments.followUps.idle();
-        store.close();
+        await deps.close();
       },
     };
     instances.push(instance);

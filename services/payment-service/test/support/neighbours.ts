@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import express from 'express';
 import request from 'supertest';
-import { createApp as createOrderApp, openOrderStore, type OrderStore } from '@shop/order-service/app';
+import {
+  buildDependencies,
+  createApp as createOrderApp,
+  readConfig,
+  type OrderStore,
+} from '@shop/order-service';
 import { createLogger, startServer, verifyToken, type RunningServer } from '@shop/shared';
 import type { Order } from '@shop/shared/contracts';
-import { bearer, listen, testKeys, userToken } from '@shop/shared/testing';
+import { bearer, listen, testEnv, testKeys, userToken } from '@shop/shared/testing';
 
 const quiet = createLogger('neighbour', 'silent');
 
@@ -18,8 +23,9 @@ export interface OrderService {
 }
 
 export async function startOrderService(): Promise<OrderService> {
-  const store = openOrderStore(':memory:');
-  const app = createOrderApp({ logger: quiet, keys: testKeys, store });
+  const deps = buildDependencies(readConfig(testEnv({ ORDER_DB_PATH: ':memory:' })), { logger: quiet });
+  const { store } = deps;
+  const app = createOrderApp(deps);
   let server: RunningServer | undefined = await listen(app, quiet);
   const port = server.port;
   return {

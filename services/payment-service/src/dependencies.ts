@@ -1,0 +1,101 @@
+import type Stripe from 'stripe';
+import {
+  ServiceMetrics,
+  createLogger,
+  openDatabaseSetting,
+  resolveAuthKeys,
+  serviceTokenProvider,
+  type Logger,
+  type TokenKeys,
+} from '@shop/shared';
+import { createApiClient } from '@shop/shared/clients';
+import { notificationApi, orderApi } from '@shop/shared/contracts';
+import { createStripeClient, stripeTarget } from './clients/stripeClient.ts';
+import type { Config } from './config.ts';
+import type { PaymentStore } from './data/paymentStore.ts';
+import { openPaymentStore } from './data/sqlitePaymentStore.ts';
+import { createFollowUpRunner, type FollowUpRunner } from './domain/followUps.ts';
+import { KeyedLock } from './domain/keyedLock.ts';
+import { createPaymentEvents } from './domain/paymentEvents.ts';
+import { createPayOrder } from './domain/payOrder.ts';
+import { createChargeRefunder, createRefundPayment } from './domain/refunds.ts';
+import { createIntents } from './domain/stripeIntents.ts';
+import { createWebhookHandler } from './domain/webhooks.ts';
+import { createPaymentWorker } from './domain/worker.ts';
+
+/** Everything the payment-service is made of, built from its configuration. */
+export interface Dependencies {
+  config: Config;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  keys: TokenKeys;
+  store: PaymentStore;
+  stripe: Stripe;
+  payOrder: ReturnType<typeof createPayOrder>;
+  refundPayment: ReturnType<typeof createRefundPayment>;
+  handleStripeEvent: ReturnType<typeof createWebhookHandler>;
+  followUps: FollowUpRunner;
+  /** One at a time per order (and per idempotency key), shared by the HTTP side and the worker. */
+  locks: KeyedLock;
+  /** Not started: main.ts starts it once the server listens. */
+  worker: ReturnType<typeof createPaymentWorker>;
+  /** Stops the worker (and any follow-up in flight), then closes the store. */
+  close(): Promise<void>;
+}
+
+/** Builds the dependencies; main.ts and the tests both start here (tests may hand in a logger). */
+export function buildDependencies(config: Config, given: { logger?: Logger } = {}): Dependencies {
+  const logger = given.logger ?? createLogger('payment-service', config.LOG_LEVEL);
+  const metrics = new ServiceMetrics('payment-service');
+  const keys = resolveAuthKeys(config, { needsPrivateKey: false });
+  const store = openDatabaseSetting('PAYMENT_DB_PATH', config.PAYMENT_DB_PATH, openPaymentStore);
+  const http = {
+    timeoutMs: config.HTTP_TIMEOUT_MS,
+    retries: config.HTTP_RETRIES,
+    token: serviceTokenProvider(keys.serviceSecret, 'payment-service'),
+    metrics,
+  };
+  const orders = createApiClient(orderApi, { ...http, baseURL: config.ORDER_SERVICE_URL });
+  const notifications = createApiClient(notificationApi, {
+    ...http,
+    baseURL: config.NOTIFICATION_SERVICE_URL,
+  });
+  const stripe = createStripeClient({
+    ...stripeTarget(config),
+    timeoutMs: config.STRIPE_TIMEOUT_MS,
+    maxNetworkRetries: config.STRIPE_MAX_NETWORK_RETRIES,
+    metrics,
+  });
+
+  const events = createPaymentEvents(logger, metrics);
+  const locks = new KeyedLock();
+  const retry = { baseMs: config.PAYMENT_RETRY_BASE_MS, maxMs: config.PAYMENT_RETRY_MAX_MS };
+  const refundCharge = createChargeRefunder(stripe, events);
+  const intents = createIntents({ store, stripe, events, locks, retry });
+  const followUps = createFollowUpRunner({ store, orders, notifications, refundCharge, events, retry });
+  const worker = createPaymentWorker({
+    store,
+    intents,
+    followUps,
+    logger,
+    intervalMs: config.PAYMENT_WORKER_INTERVAL_MS,
+  });
+  return {
+    config,
+    logger,
+    metrics,
+    keys,
+    store,
+    stripe,
+    payOrder: createPayOrder({ store, stripe, orders, intents, followUps, events, locks }),
+    refundPayment: createRefundPayment({ store, locks, events, followUps, refundCharge }),
+    handleStripeEvent: createWebhookHandler({ store, intents, followUps, events, locks }),
+    followUps,
+    locks,
+    worker,
+    async close() {
+      await worker.stop();
+      store.close();
+    },
+  };
+}
