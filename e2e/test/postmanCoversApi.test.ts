@@ -2,19 +2,17 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../scripts/stack/processes.ts';
-import { openApiDocument as userApi } from '../../services/user-service/src/http/openapi.ts';
-import { openApiDocument as orderApi } from '../../services/order-service/src/http/openapi.ts';
-import { openApiDocument as paymentApi } from '../../services/payment-service/src/http/openapi.ts';
-import { openApiDocument as notificationApi } from '../../services/notification-service/src/http/openapi.ts';
+import { buildOpenApi } from '@shop/shared';
+import { notificationApi, orderApi, paymentApi, userApi } from '@shop/shared/contracts';
 
 type Item = { name: string; item?: Item[]; request?: { method: string; url: string | { raw: string } } };
 
 /** Each service's OpenAPI document and the environment variable holding its base URL. */
 const services = [
-  { name: 'user-service', urlVariable: 'user_url', document: userApi },
-  { name: 'order-service', urlVariable: 'order_url', document: orderApi },
-  { name: 'payment-service', urlVariable: 'payment_url', document: paymentApi },
-  { name: 'notification-service', urlVariable: 'notification_url', document: notificationApi },
+  { name: 'user-service', urlVariable: 'user_url', document: buildOpenApi(userApi) },
+  { name: 'order-service', urlVariable: 'order_url', document: buildOpenApi(orderApi) },
+  { name: 'payment-service', urlVariable: 'payment_url', document: buildOpenApi(paymentApi) },
+  { name: 'notification-service', urlVariable: 'notification_url', document: buildOpenApi(notificationApi) },
 ];
 
 const collection = JSON.parse(

@@ -1,5 +1,5 @@
 import type { Endpoint } from './fuzzEndpoints.ts';
-import { hasBody, type FuzzContext, type FuzzRequest } from './fuzzRequests.ts';
+import { hasBody, tokenFor, type FuzzContext, type FuzzRequest } from './fuzzRequests.ts';
 import { deepArray, deepObject } from './fuzzValues.ts';
 
 /** express.json's and express.raw's limit in every service (createServiceApp's default, 64kb). */
@@ -12,12 +12,7 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 export function edgeRequests(endpoint: Endpoint, ctx: FuzzContext): FuzzRequest[] {
   if (!hasBody(endpoint)) return [];
   const target = endpoint.path.replace(/\{(\w+)\}/g, () => ctx.idFor(endpoint.path));
-  const token =
-    endpoint.access === 'public'
-      ? undefined
-      : endpoint.access === 'service'
-        ? ctx.serviceToken
-        : ctx.userToken;
+  const token = tokenFor(endpoint, ctx);
   const headers = {
     'content-type': 'application/json',
     ...(token ? { authorization: `Bearer ${token}` } : {}),

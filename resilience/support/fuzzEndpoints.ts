@@ -1,7 +1,12 @@
-import { openApiDocument as notificationApi } from '../../services/notification-service/src/http/openapi.ts';
-import { openApiDocument as orderApi } from '../../services/order-service/src/http/openapi.ts';
-import { openApiDocument as paymentApi } from '../../services/payment-service/src/http/openapi.ts';
-import { openApiDocument as userApi } from '../../services/user-service/src/http/openapi.ts';
+import { buildOpenApi } from '@shop/shared';
+import {
+  notificationApi,
+  orderApi,
+  paymentApi,
+  userApi,
+  type Access,
+  type Api,
+} from '@shop/shared/contracts';
 import type { ProcessName } from '../../scripts/stack/processes.ts';
 
 /** The part of a JSON schema the fuzzer reads to build a valid baseline request. */
@@ -20,7 +25,7 @@ interface DocParameter {
 }
 
 interface DocOperation {
-  'x-access': 'user' | 'service' | 'user or service' | 'public';
+  operationId: string;
   parameters: DocParameter[];
   requestBody?: { content: { 'application/json': { schema: FieldSchema } } };
 }
@@ -31,32 +36,34 @@ export interface Endpoint {
   method: string;
   /** OpenAPI template, e.g. `/api/order/{id}`. */
   path: string;
-  access: DocOperation['x-access'];
+  /** Who may call it, as its contract declares. */
+  access: Access;
   pathParams: string[];
   queryParams: string[];
   headerParams: string[];
   body?: FieldSchema;
 }
 
-const documents: [ProcessName, { paths: Record<string, Record<string, object>> }][] = [
+const apis: [ProcessName, Api][] = [
   ['user-service', userApi],
   ['order-service', orderApi],
   ['payment-service', paymentApi],
   ['notification-service', notificationApi],
 ];
 
-/** Every endpoint of the four services: a new documented endpoint is fuzzed without touching the tests. */
-export const endpoints: Endpoint[] = documents.flatMap(([service, doc]) =>
-  Object.entries(doc.paths).flatMap(([path, methods]) =>
+/** Every endpoint of the four services: a new declared endpoint is fuzzed without touching the tests. */
+export const endpoints: Endpoint[] = apis.flatMap(([service, api]) =>
+  Object.entries(buildOpenApi(api).paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, raw]) => {
       const op = raw as DocOperation;
+      const declared = Object.values(api.endpoints).find((e) => e.operationId === op.operationId)!;
       const named = (where: DocParameter['in']) =>
         op.parameters.filter((p) => p.in === where).map((p) => p.name);
       return {
         service,
         method: method.toUpperCase(),
         path,
-        access: op['x-access'],
+        access: declared.access,
         pathParams: named('path'),
         queryParams: named('query'),
         headerParams: named('header'),

@@ -1,3 +1,4 @@
+import type { ServiceName } from '@shop/shared/contracts';
 import fc from 'fast-check';
 import type { Endpoint, FieldSchema } from './fuzzEndpoints.ts';
 import {
@@ -19,7 +20,8 @@ export interface FuzzContext {
   /** A real id for a path template, e.g. the fuzz user's order for `/api/order/{id}`. */
   idFor(path: string): string;
   userToken: string;
-  serviceToken: string;
+  /** A token of this service, for the endpoints only services may call. */
+  serviceToken(service: ServiceName): string;
 }
 
 export interface FuzzRequest {
@@ -92,6 +94,15 @@ const weighted = <T>(list: [number, fc.Arbitrary<T> | false][]) =>
   ) as fc.Arbitrary<T>;
 
 /** Generates hostile requests for one endpoint: each attacks one part, the rest is valid. */
+/** A token the endpoint accepts: a user's, or one of a service it names (`preferService` picks when it takes both). */
+export function tokenFor(endpoint: Endpoint, ctx: FuzzContext, preferService = false): string | undefined {
+  const { access } = endpoint;
+  if (access === 'public') return undefined;
+  const service = access.services?.[0];
+  if (service && (preferService || !access.user)) return ctx.serviceToken(service);
+  return ctx.userToken;
+}
+
 export function hostileRequests(endpoint: Endpoint, ctx: FuzzContext): fc.Arbitrary<FuzzRequest> {
   const bodyFields = Object.keys(endpoint.body?.properties ?? {});
   const fieldNames = bodyFields.length > 0 ? bodyFields : ['field'];
@@ -108,12 +119,7 @@ export function hostileRequests(endpoint: Endpoint, ctx: FuzzContext): fc.Arbitr
     return { body, path, query };
   });
 
-  const token = fc.boolean().map((second) => {
-    if (endpoint.access === 'public') return undefined;
-    if (endpoint.access === 'service') return ctx.serviceToken;
-    if (endpoint.access === 'user') return ctx.userToken;
-    return second ? ctx.serviceToken : ctx.userToken;
-  });
+  const token = fc.boolean().map((second) => tokenFor(endpoint, ctx, second));
 
   const withBody = (parts: Parts, body: unknown) => ({ ...parts, body });
   const attack = weighted<{

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ServiceName } from '@shop/shared/contracts';
 import { generateDevKeys, signServiceToken, signUserToken, type DevKeys } from '@shop/shared';
 import { startTestStack, type TestStack } from '../../e2e/support/testStack.ts';
 
@@ -7,7 +8,8 @@ export interface KeyedStack {
   shop: TestStack;
   keys: DevKeys;
   webhookSecret: string;
-  serviceToken(): string;
+  /** A valid token of a shop service (the payment-service unless named). */
+  serviceToken(service?: ServiceName): string;
   userToken(userId: string, ttlSeconds?: number): string;
 }
 
@@ -25,7 +27,7 @@ export async function startKeyedStack(): Promise<KeyedStack> {
     shop,
     keys,
     webhookSecret,
-    serviceToken: () => signServiceToken(keys.serviceSecret, 'resilience-tests'),
+    serviceToken: (service = 'payment-service') => signServiceToken(keys.serviceSecret, service),
     userToken: (userId, ttlSeconds = 600) => signUserToken(keys.privateKey, userId, ttlSeconds),
   };
 }
