@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createConnection, mongo } from 'mongoose';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '@shop/shared';
+import { ConfigError, DependencyError } from '@shop/shared';
 import { EMAIL_INDEX, USERNAME_INDEX, userModel } from '../src/data/mongoUserModel.ts';
 import { isConnectionLoss, unavailableWhenDisconnected } from '../src/data/mongoConnectionLoss.ts';
 import { duplicateField, openMongoUserStore } from '../src/data/mongoUserStore.ts';
@@ -85,7 +85,7 @@ describe('MongoDB store, when the server goes away', () => {
     expect(isConnectionLoss(new TypeError('bug'))).toBe(false);
   });
 
-  it('a store call that loses the connection answers 503 store_unavailable, other failures pass through', async () => {
+  it('a store call that loses the connection throws DependencyError store_unavailable, other failures pass through', async () => {
     const failing = (error: Error) => async () => {
       throw error;
     };
@@ -99,10 +99,9 @@ describe('MongoDB store, when the server goes away', () => {
       ping: failing(new mongo.MongoNetworkError('connection reset')),
       close: async () => undefined,
     });
-    await expect(store.findById(randomUUID())).rejects.toMatchObject({
-      status: 503,
-      code: 'store_unavailable',
-    });
+    const lost = store.findById(randomUUID());
+    await expect(lost).rejects.toBeInstanceOf(DependencyError);
+    await expect(lost).rejects.toMatchObject({ code: 'store_unavailable', kind: 'unavailable' });
     await expect(store.insertUser({} as never)).rejects.toBeInstanceOf(TypeError);
   });
 });
