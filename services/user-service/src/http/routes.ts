@@ -1,5 +1,5 @@
 import type { Implementation } from '@shop/shared';
-import type { userApi } from '@shop/shared/contracts';
+import { pathOf, userApi } from '@shop/shared/contracts';
 import type { Dependencies } from '../dependencies.ts';
 import { ensureSelfOrService } from '../domain/access.ts';
 import { toUserJson } from './presenters.ts';
@@ -17,7 +17,8 @@ export function userRoutes({
       handle: async ({ body }) => {
         const user = await accounts.register(body);
         welcomeMail.send(user.id); // never awaited: the answer does not wait for the mail
-        return { status: 201, body: toUserJson(user), headers: { Location: `/api/user/${user.id}` } };
+        const location = pathOf(userApi.endpoints.getUser.path, { id: user.id });
+        return { status: 201, body: toUserJson(user), headers: { Location: location } };
       },
     },
     login: {
