@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { authEnv, baseEnv, dataPath, envInt, envPort, envUrl } from '@shop/shared';
+import { authEnv, baseEnv, dataPath, envInt, envPort, envUrl, loadConfig } from '@shop/shared';
 
-/** Every variable the user-service reads, with defaults that work on a development machine. */
-export const userServiceEnv = z
+/** The user-service's environment: the one home of its defaults, each working on a dev machine. */
+export const configSchema = z
   .object({
     ...baseEnv,
     ...authEnv,
@@ -16,6 +16,8 @@ export const userServiceEnv = z
     USER_REGISTER_RATE_LIMIT: envInt(10, 0, 100_000),
     USER_RATE_LIMIT_WINDOW_MS: envInt(60_000, 1000, 24 * 3600 * 1000),
     NOTIFICATION_SERVICE_URL: envUrl('http://127.0.0.1:3004'),
+    /** How long registration's fire-and-forget welcome-mail call may take before it is given up. */
+    WELCOME_MAIL_TIMEOUT_MS: envInt(2000, 100, 120_000),
   })
   // Cheap hashes are for tests and benchmarks; production keeps at least the library's default.
   .refine((env) => env.NODE_ENV !== 'production' || env.BCRYPT_COST >= 10, {
@@ -23,7 +25,7 @@ export const userServiceEnv = z
     path: ['BCRYPT_COST'],
   });
 
-export type UserServiceConfig = z.infer<typeof userServiceEnv>;
+export type Config = z.infer<typeof configSchema>;
 
-/** The defaults, for tests and neighbouring services that start this app in-process. */
-export const defaultConfig = (): UserServiceConfig => userServiceEnv.parse({});
+/** Reads and validates the environment; a bad value throws one ConfigError line. */
+export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => loadConfig(configSchema, env);

@@ -1,21 +1,18 @@
-import { createLogger, loadConfig, resolveAuthKeys, runMain, startServer } from '@shop/shared';
+import { runMain, startServer } from '@shop/shared';
 import { createApp } from './app.ts';
-import { userServiceEnv } from './config.ts';
-import { openUserStore } from './data/openUserStore.ts';
+import { readConfig } from './config.ts';
+import { buildDependencies } from './dependencies.ts';
 
 await runMain(async () => {
-  const config = loadConfig(userServiceEnv);
-  const logger = createLogger('user-service', config.LOG_LEVEL);
-  const keys = resolveAuthKeys(config, { needsPrivateKey: true });
-  const store = await openUserStore(config);
-  logger.info({ store: store.kind }, 'store opened');
-  const app = createApp({ store, keys, logger, config });
-  await startServer(app, {
+  const config = readConfig();
+  const deps = await buildDependencies(config);
+  deps.logger.info({ store: deps.store.kind }, 'store opened');
+  await startServer(createApp(deps), {
     port: config.USER_SERVICE_PORT,
     host: config.HOST,
-    logger,
+    logger: deps.logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     handleSignals: true,
-    onClose: () => store.close(),
+    onClose: deps.close,
   });
 });

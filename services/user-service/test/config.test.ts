@@ -2,14 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '@shop/shared';
-import { defaultConfig, userServiceEnv } from '../src/config.ts';
+import { ConfigError } from '@shop/shared';
+import { readConfig } from '../src/config.ts';
 
 const serviceDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 function configError(env: Record<string, string>): string {
   try {
-    loadConfig(userServiceEnv, env);
+    readConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) return error.message;
     throw error;
@@ -19,7 +19,7 @@ function configError(env: Record<string, string>): string {
 
 describe('configuration', () => {
   it('when nothing is set, the defaults work on a dev machine', () => {
-    const config = defaultConfig();
+    const config = readConfig({});
     expect(config).toMatchObject({
       USER_SERVICE_PORT: 3001,
       HOST: '127.0.0.1',
@@ -29,13 +29,14 @@ describe('configuration', () => {
       USER_REGISTER_RATE_LIMIT: 10,
       USER_RATE_LIMIT_WINDOW_MS: 60_000,
       NOTIFICATION_SERVICE_URL: 'http://127.0.0.1:3004',
+      WELCOME_MAIL_TIMEOUT_MS: 2000,
     });
     expect(config.MONGODB_URI).toBeUndefined();
     expect(config.USER_DB_PATH).toMatch(/[/\\]\.data[/\\]user-service\.sqlite$/);
   });
 
   it('when MONGODB_URI is empty, it counts as unset (SQLite is used)', () => {
-    expect(loadConfig(userServiceEnv, { MONGODB_URI: '' }).MONGODB_URI).toBeUndefined();
+    expect(readConfig({ MONGODB_URI: '' }).MONGODB_URI).toBeUndefined();
   });
 
   it.each([
@@ -46,6 +47,7 @@ describe('configuration', () => {
     [{ JWT_TTL_SECONDS: '10' }, 'JWT_TTL_SECONDS must be a whole number from 60 to 604800 (got "10")'],
     [{ USER_LOGIN_RATE_LIMIT: '-1' }, 'USER_LOGIN_RATE_LIMIT must be a whole number'],
     [{ NOTIFICATION_SERVICE_URL: 'localhost:3004' }, 'NOTIFICATION_SERVICE_URL must be an http(s) URL'],
+    [{ WELCOME_MAIL_TIMEOUT_MS: '0' }, 'WELCOME_MAIL_TIMEOUT_MS must be a whole number from 100 to 120000'],
   ])('when %o is set, loading stops with a line naming it', (env, expected) => {
     const message = configError(env);
     expect(message).toContain(expected);

@@ -1,9 +1,10 @@
 import { createServer } from 'node:net';
 import request from 'supertest';
-import { captureLogs, testKeys, waitUntil } from '@shop/shared/testing';
-import { createApp, createSqliteUserStore } from '../src/app.ts';
-import type { UserServiceConfig } from '../src/config.ts';
+import { captureLogs, testEnv, waitUntil } from '@shop/shared/testing';
+import { createApp } from '../src/app.ts';
+import { readConfig, type Config } from '../src/config.ts';
 import type { UserStore } from '../src/data/userStore.ts';
+import { buildDependencies } from '../src/dependencies.ts';
 
 /** A URL where nothing listens: a port the OS just handed out and took back. */
 export async function refusedUrl(): Promise<string> {
@@ -14,26 +15,28 @@ export async function refusedUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
+/** Variables a test sets, as it would in the environment. */
+export type TestVariables = Partial<Record<keyof Config, string | number>>;
+
 /**
- * The real app over a real (in-memory) SQLite store, with cheap bcrypt, limiters off and the
- * welcome call aimed where nothing listens, unless a test says otherwise.
+ * The real app, built as main.ts builds it, over a real (in-memory) SQLite store unless a store is
+ * given: cheap bcrypt, limiters off and the welcome call aimed where nothing listens, unless a test
+ * says otherwise. The caller closes the store.
  */
-export async function buildApp(config: Partial<UserServiceConfig> = {}, store?: UserStore) {
-  const { logger, lines } = captureLogs('user-service');
-  const usedStore = store ?? createSqliteUserStore(':memory:');
-  const app = createApp({
-    store: usedStore,
-    keys: testKeys,
-    logger,
-    config: {
+export async function buildApp(variables: TestVariables = {}, store?: UserStore) {
+  const config = readConfig(
+    testEnv({
+      USER_DB_PATH: ':memory:',
       BCRYPT_COST: 4,
       USER_LOGIN_RATE_LIMIT: 0,
       USER_REGISTER_RATE_LIMIT: 0,
       NOTIFICATION_SERVICE_URL: await refusedUrl(),
-      ...config,
-    },
-  });
-  return { app, store: usedStore, lines };
+      ...variables,
+    }),
+  );
+  const { logger, lines } = captureLogs('user-service');
+  const deps = await buildDependencies(config, { logger, store });
+  return { app: createApp(deps), store: deps.store, lines };
 }
 
 let counter = 0;

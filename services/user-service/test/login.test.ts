@@ -4,8 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { verifyToken } from '@shop/shared';
 import { testKeys } from '@shop/shared/testing';
 import type { UserStore } from '../src/data/userStore.ts';
-import type { UserServiceConfig } from '../src/config.ts';
-import { buildApp, newUser, register } from './helpers.ts';
+import { buildApp, newUser, register, type TestVariables } from './helpers.ts';
 
 let store: UserStore | undefined;
 afterEach(async () => {
@@ -13,8 +12,8 @@ afterEach(async () => {
   await store?.close();
 });
 
-async function setup(config: Partial<UserServiceConfig> = {}) {
-  const built = await buildApp(config);
+async function setup(variables: TestVariables = {}) {
+  const built = await buildApp(variables);
   store = built.store;
   return built;
 }

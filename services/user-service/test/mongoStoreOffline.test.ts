@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createConnection, mongo } from 'mongoose';
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '@shop/shared';
+import { ConfigError, DependencyError } from '@shop/shared';
+import { bearer, userToken } from '@shop/shared/testing';
 import { EMAIL_INDEX, USERNAME_INDEX, userModel } from '../src/data/mongoUserModel.ts';
 import { isConnectionLoss, unavailableWhenDisconnected } from '../src/data/mongoConnectionLoss.ts';
 import { duplicateField, openMongoUserStore } from '../src/data/mongoUserStore.ts';
 import { openUserStore } from '../src/data/openUserStore.ts';
-import { refusedUrl } from './helpers.ts';
+import { buildApp, refusedUrl } from './helpers.ts';
 
 // What can be checked without a MongoDB server; the full contract runs in store.test.ts with MONGODB_URI.
 describe('MongoDB store, without a server', () => {
@@ -71,6 +73,24 @@ describe('MongoDB store, without a server', () => {
   });
 });
 
+/** A Mongo store whose server went away: every call fails as the driver does (insertUser with a bug). */
+function disconnectedStore() {
+  const failing = (error: Error) => async () => {
+    throw error;
+  };
+  const lost = () => failing(new mongo.MongoNetworkError('connection reset'));
+  return unavailableWhenDisconnected({
+    kind: 'mongodb',
+    insertUser: failing(new TypeError('bug')),
+    findById: lost(),
+    findByEmail: lost(),
+    getPreferences: lost(),
+    setPreferences: lost(),
+    ping: lost(),
+    close: async () => undefined,
+  });
+}
+
 describe('MongoDB store, when the server goes away', () => {
   it.each([
     ['a network error', new mongo.MongoNetworkError('connection reset')],
@@ -85,24 +105,21 @@ describe('MongoDB store, when the server goes away', () => {
     expect(isConnectionLoss(new TypeError('bug'))).toBe(false);
   });
 
-  it('a store call that loses the connection answers 503 store_unavailable, other failures pass through', async () => {
-    const failing = (error: Error) => async () => {
-      throw error;
-    };
-    const store = unavailableWhenDisconnected({
-      kind: 'mongodb',
-      insertUser: failing(new TypeError('bug')),
-      findById: failing(new mongo.MongoNetworkError('connection reset')),
-      findByEmail: failing(new mongo.MongoNetworkError('connection reset')),
-      getPreferences: failing(new mongo.MongoNetworkError('connection reset')),
-      setPreferences: failing(new mongo.MongoNetworkError('connection reset')),
-      ping: failing(new mongo.MongoNetworkError('connection reset')),
-      close: async () => undefined,
-    });
-    await expect(store.findById(randomUUID())).rejects.toMatchObject({
-      status: 503,
-      code: 'store_unavailable',
-    });
+  it('a store call that loses the connection throws DependencyError store_unavailable, other failures pass through', async () => {
+    const store = disconnectedStore();
+    const lost = store.findById(randomUUID());
+    await expect(lost).rejects.toBeInstanceOf(DependencyError);
+    await expect(lost).rejects.toMatchObject({ code: 'store_unavailable', kind: 'unavailable' });
     await expect(store.insertUser({} as never)).rejects.toBeInstanceOf(TypeError);
+  });
+
+  it('a request that finds the connection lost answers 503 store_unavailable, to be repeated later', async () => {
+    const { app } = await buildApp({}, disconnectedStore());
+    const userId = randomUUID();
+    const res = await request(app)
+      .get(`/api/user/${userId}`)
+      .set(bearer(userToken(userId)));
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ status: 503, code: 'store_unavailable' });
   });
 });

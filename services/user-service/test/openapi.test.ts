@@ -1,13 +1,14 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { buildOpenApi } from '@shop/shared';
+import { userApi } from '@shop/shared/contracts';
 import { documentedRoutes, routesOf } from '@shop/shared/testing';
-import { openApiDocument } from '../src/http/openapi.ts';
 import { buildApp } from './helpers.ts';
 
 describe('API documentation', () => {
   it('documents exactly the routes the service serves', async () => {
     const { app } = await buildApp();
-    expect(documentedRoutes(openApiDocument)).toEqual(routesOf(app));
+    expect(documentedRoutes(buildOpenApi(userApi))).toEqual(routesOf(app));
   });
 
   it('serves the document at /openapi.json and a docs page at /docs', async () => {

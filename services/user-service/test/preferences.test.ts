@@ -29,7 +29,7 @@ describe('GET /api/user/:id/preferences', () => {
     });
   });
 
-  it('when a service asks (the notification-service before sending), 200', async () => {
+  it('when the notification-service asks (before sending), 200', async () => {
     const { app, path } = await setup();
     const res = await request(app)
       .get(path)
@@ -45,9 +45,20 @@ describe('GET /api/user/:id/preferences', () => {
     expect((await request(app).get(`/api/user/${randomUUID()}/preferences`).set(other)).status).toBe(403);
   });
 
-  it('when a service asks about an unknown user, 404', async () => {
+  it('when another service asks, 403: only the notification-service reads preferences', async () => {
+    const { app, path } = await setup();
+    const res = await request(app)
+      .get(path)
+      .set(bearer(serviceToken('payment-service')));
+    expect(res.status).toBe(403);
+    expect(res.body.order_updates).toBeUndefined();
+  });
+
+  it('when the notification-service asks about an unknown user, 404', async () => {
     const { app } = await setup();
-    const res = await request(app).get(`/api/user/${randomUUID()}/preferences`).set(bearer(serviceToken()));
+    const res = await request(app)
+      .get(`/api/user/${randomUUID()}/preferences`)
+      .set(bearer(serviceToken('notification-service')));
     expect(res.status).toBe(404);
   });
 });
@@ -103,14 +114,17 @@ describe('PUT /api/user/:id/preferences', () => {
     expect(res.body).toMatchObject({ order_updates: { email: true }, updated_at: null });
   });
 
-  it('when a service changes them, 200', async () => {
-    const { app, path } = await setup();
+  it('when a service (even the notification-service) tries to change them, 403 and nothing changes', async () => {
+    const { app, path, asUser } = await setup();
     const res = await request(app)
       .put(path)
-      .set(bearer(serviceToken()))
+      .set(bearer(serviceToken('notification-service')))
       .send({ welcome: { email: false } });
-    expect(res.status).toBe(200);
-    expect(res.body.welcome).toEqual({ email: false });
+    expect(res.status).toBe(403);
+    expect((await request(app).get(path).set(asUser)).body).toMatchObject({
+      welcome: { email: true },
+      updated_at: null,
+    });
   });
 
   it('when another user tries to change them, 403 and nothing changes', async () => {
@@ -123,11 +137,12 @@ describe('PUT /api/user/:id/preferences', () => {
     expect((await request(app).get(path).set(asUser)).body.order_updates).toEqual({ email: true });
   });
 
-  it('when a service changes an unknown user, 404', async () => {
+  it('when the token is valid but its user no longer exists, 404', async () => {
     const { app } = await setup();
+    const gone = randomUUID();
     const res = await request(app)
-      .put(`/api/user/${randomUUID()}/preferences`)
-      .set(bearer(serviceToken()))
+      .put(`/api/user/${gone}/preferences`)
+      .set(bearer(userToken(gone)))
       .send({ welcome: { email: false } });
     expect(res.status).toBe(404);
   });

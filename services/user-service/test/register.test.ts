@@ -46,8 +46,8 @@ describe('POST /api/user registers a user', () => {
     const { app, store: users } = await setup();
     const { id, password } = await register(app);
     const stored = await users.findById(id);
-    expect(stored?.passwordHash).toMatch(/^\$2b\$04\$.{53}$/);
-    expect(stored?.passwordHash).not.toContain(password);
+    expect(stored?.password_hash).toMatch(/^\$2b\$04\$.{53}$/);
+    expect(stored?.password_hash).not.toContain(password);
   });
 });
 

@@ -35,7 +35,7 @@ describe('passwords never leave the service', () => {
     responses.push(await request(app).get('/api/user/me').set(bearer(login.body.token)));
     await waitFor(() => lines.some((l) => l.includes('welcome mail request failed')));
 
-    const hash = (await built.store.findByEmail(details.email))?.passwordHash ?? '';
+    const hash = (await built.store.findByEmail(details.email))?.password_hash ?? '';
     expect(hash).toMatch(/^\$2b\$/);
     expect(responses.map((r) => r.status)).toEqual([201, 409, 200, 401, 401, 400, 200]);
     expect(lines.length).toBeGreaterThanOrEqual(responses.length);

@@ -26,8 +26,8 @@ describe('SQLite store specifics', () => {
       id: randomUUID(),
       username: 'persisted',
       email: 'persisted@example.com',
-      passwordHash: '$2b$04$hash',
-      createdAt: new Date('2025-03-04T05:06:07.000Z'),
+      password_hash: '$2b$04$hash',
+      created_at: new Date('2025-03-04T05:06:07.000Z'),
     };
     await first.insertUser(user);
     await first.close();

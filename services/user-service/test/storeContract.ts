@@ -9,8 +9,8 @@ function record(overrides: Partial<UserRecord> = {}): UserRecord {
     id: randomUUID(),
     username: `Store${counter}x${process.pid}`,
     email: `store${counter}x${process.pid}@example.com`,
-    passwordHash: '$2b$04$abcdefghijklmnopqrstuuJ1Xn9P4c1n5rSxrTn3sFbQm0m4ixGzW',
-    createdAt: new Date('2025-01-02T03:04:05.678Z'),
+    password_hash: '$2b$04$abcdefghijklmnopqrstuuJ1Xn9P4c1n5rSxrTn3sFbQm0m4ixGzW',
+    created_at: new Date('2025-01-02T03:04:05.678Z'),
     ...overrides,
   };
 }
@@ -79,7 +79,7 @@ export function storeContract(name: string, open: () => Promise<UserStore>, clea
     it('when a user has chosen nothing, preferences hold no settings and no update time', async () => {
       const user = record();
       await store.insertUser(user);
-      expect(await store.getPreferences(user.id)).toEqual({ settings: [], updatedAt: null });
+      expect(await store.getPreferences(user.id)).toEqual({ settings: [], updated_at: null });
     });
 
     it('when settings are saved twice, each (kind, channel) keeps its latest value and others stay', async () => {
@@ -104,7 +104,7 @@ export function storeContract(name: string, open: () => Promise<UserStore>, clea
         { kind: 'order_updates', channel: 'email', enabled: false },
         { kind: 'welcome', channel: 'email', enabled: true },
       ]);
-      expect(stored?.updatedAt).toEqual(second);
+      expect(stored?.updated_at).toEqual(second);
     });
 
     it("when one user's settings change, another user's stay untouched", async () => {
@@ -112,7 +112,7 @@ export function storeContract(name: string, open: () => Promise<UserStore>, clea
       await store.insertUser(a);
       await store.insertUser(b);
       await store.setPreferences(a.id, [{ kind: 'welcome', channel: 'email', enabled: false }], new Date());
-      expect(await store.getPreferences(b.id)).toEqual({ settings: [], updatedAt: null });
+      expect(await store.getPreferences(b.id)).toEqual({ settings: [], updated_at: null });
     });
 
     it('when the user does not exist, preferences are undefined and saving reports false', async () => {

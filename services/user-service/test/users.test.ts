@@ -26,7 +26,7 @@ describe('GET /api/user/:id', () => {
     expect(res.body).toEqual(user.res.body);
   });
 
-  it('when a service asks, 200 brings the details (the notification-service reads emails this way)', async () => {
+  it('when the notification-service asks, 200 brings the details (it reads emails this way)', async () => {
     const { app, user } = await setup();
     const res = await request(app)
       .get(`/api/user/${user.id}`)
@@ -47,16 +47,29 @@ describe('GET /api/user/:id', () => {
     expect(missing.body.detail).toBe(existing.body.detail);
   });
 
-  it('when a service asks for an id nobody has, 404 user_not_found', async () => {
+  it('when another service asks, 403 and no data: only the notification-service reads users', async () => {
+    const { app, user } = await setup();
+    const res = await request(app)
+      .get(`/api/user/${user.id}`)
+      .set(bearer(serviceToken('payment-service')));
+    expect(res.status).toBe(403);
+    expect(res.text).not.toContain(user.email);
+  });
+
+  it('when the notification-service asks for an id nobody has, 404 user_not_found', async () => {
     const { app } = await setup();
-    const res = await request(app).get(`/api/user/${randomUUID()}`).set(bearer(serviceToken()));
+    const res = await request(app)
+      .get(`/api/user/${randomUUID()}`)
+      .set(bearer(serviceToken('notification-service')));
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('user_not_found');
   });
 
   it('when the id is not a UUID, 400 names the id parameter', async () => {
     const { app } = await setup();
-    const res = await request(app).get('/api/user/12345').set(bearer(serviceToken()));
+    const res = await request(app)
+      .get('/api/user/12345')
+      .set(bearer(serviceToken('notification-service')));
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ in: 'params', field: 'id', message: 'must be a UUID' }]);
   });

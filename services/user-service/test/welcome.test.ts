@@ -69,6 +69,20 @@ describe('welcome mail after registration', () => {
     expect(recorder.pending[0]?.headersSent).toBe(false);
   });
 
+  it('when the notification-service does not answer within WELCOME_MAIL_TIMEOUT_MS, the call is given up once and a warning is logged', async () => {
+    const recorder = await notificationRecorder('hang');
+    server = recorder.server;
+    const built = await buildApp({
+      NOTIFICATION_SERVICE_URL: recorder.server.url,
+      WELCOME_MAIL_TIMEOUT_MS: 200,
+    });
+    store = built.store;
+    const res = await request(built.app).post('/api/user').send(newUser());
+    expect(res.status).toBe(201);
+    await waitFor(() => built.lines.some((l) => l.includes('welcome mail request failed')));
+    expect(recorder.received).toHaveLength(1);
+  });
+
   it('when nothing listens at NOTIFICATION_SERVICE_URL, registration still answers 201 and a warning is logged', async () => {
     const built = await buildApp({ NOTIFICATION_SERVICE_URL: await refusedUrl() });
     store = built.store;

@@ -1,4 +1,4 @@
-import axios, { AxiosError, type AxiosInstance } from 'axios';
+import axios, { type AxiosError, type AxiosInstance } from 'axios';
 import axiosRetry, { exponentialDelay } from 'axios-retry';
 import { currentRequestId } from '../logging/requestContext.ts';
 import type { ServiceMetrics } from '../metrics/metrics.ts';

@@ -76,7 +76,11 @@ const exampleUser = {
   email: 'ann@example.com',
   created_at: '2026-11-21T09:13:57.687Z',
 };
-const notYours = { description: "Another user's id, whether or not it exists.", codes: ['not_your_account'] };
+const notYours = {
+  description:
+    "Another user's id, whether or not it exists (`not_your_account`), or a caller the endpoint does not admit (`forbidden`).",
+  codes: ['not_your_account', 'forbidden'],
+};
 const userNotFound = { description: 'No user has this id.', codes: ['user_not_found'] };
 const rateLimited = (what: string) => ({
   description: `Too many ${what}; see Retry-After.`,

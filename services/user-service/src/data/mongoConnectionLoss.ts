@@ -1,4 +1,4 @@
-import { serviceUnavailable } from '@shop/shared';
+import { DependencyError } from '@shop/shared';
 import type { UserStore } from './userStore.ts';
 
 /** Driver errors that mean "no server to talk to right now", not "this request is wrong". */
@@ -19,7 +19,10 @@ export function isConnectionLoss(error: unknown): boolean {
   return CONNECTION_LOSS.has(name) || (name === 'MongooseError' && /bufferCommands/.test(String(message)));
 }
 
-/** Every store call that fails because MongoDB is unreachable answers 503, not 500. */
+/**
+ * Every store call that fails because MongoDB is unreachable throws a DependencyError
+ * (`store_unavailable`), which the HTTP edge answers with 503 instead of 500.
+ */
 export function unavailableWhenDisconnected(store: UserStore): UserStore {
   const guarded = { ...store };
   for (const key of Object.keys(store) as (keyof UserStore)[]) {
@@ -30,9 +33,9 @@ export function unavailableWhenDisconnected(store: UserStore): UserStore {
         return await (method as (...a: unknown[]) => Promise<unknown>).apply(store, args);
       } catch (error) {
         if (isConnectionLoss(error)) {
-          throw serviceUnavailable(
-            'The user store is not reachable; try again shortly.',
+          throw new DependencyError(
             'store_unavailable',
+            'The user store is not reachable; try again shortly.',
           );
         }
         throw error;

@@ -14,8 +14,8 @@ const toRecord = (doc: UserDocument): UserRecord => ({
   id: doc._id,
   username: doc.username,
   email: doc.email,
-  passwordHash: doc.password_hash,
-  createdAt: new Date(doc.created_at),
+  password_hash: doc.password_hash,
+  created_at: new Date(doc.created_at),
 });
 
 /** Which unique index refused the insert (E11000), from the server's keyPattern or the index name. */
@@ -76,8 +76,8 @@ export async function openMongoUserStore(uri: string, options: MongoStoreOptions
           _id: user.id,
           username: user.username,
           email: user.email.toLowerCase(),
-          password_hash: user.passwordHash,
-          created_at: user.createdAt,
+          password_hash: user.password_hash,
+          created_at: user.created_at,
         });
       } catch (error) {
         const field = duplicateField(error);
@@ -99,7 +99,7 @@ export async function openMongoUserStore(uri: string, options: MongoStoreOptions
       >();
       if (!doc) return undefined;
       const at = doc.preferences_updated_at;
-      return { settings: settingsOf(doc), updatedAt: at ? new Date(at) : null };
+      return { settings: settingsOf(doc), updated_at: at ? new Date(at) : null };
     },
     async setPreferences(userId, settings, at) {
       if (settings.length === 0) return (await Users.exists({ _id: userId })) !== null;

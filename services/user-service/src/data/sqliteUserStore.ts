@@ -1,5 +1,5 @@
 import { openSqlite, pingSqlite, type SqliteDatabase } from '@shop/shared';
-import { SQLITE_MIGRATIONS } from './sqliteMigrations.ts';
+import { MIGRATIONS } from './migrations.ts';
 import {
   DuplicateUserError,
   type PreferenceSetting,
@@ -27,8 +27,8 @@ const toRecord = (row: UserRow): UserRecord => ({
   id: row.id,
   username: row.username,
   email: row.email,
-  passwordHash: row.password_hash,
-  createdAt: new Date(row.created_at),
+  password_hash: row.password_hash,
+  created_at: new Date(row.created_at),
 });
 
 /** Which unique index refused the row, from SQLite's "UNIQUE constraint failed: users.email". */
@@ -42,7 +42,7 @@ function duplicateField(error: unknown): 'email' | 'username' | undefined {
 
 /** The embedded store: a SQLite file (or `:memory:`) opened with the shared migrations runner. */
 export function createSqliteUserStore(path = ':memory:'): UserStore {
-  const db: SqliteDatabase = openSqlite(path, SQLITE_MIGRATIONS);
+  const db: SqliteDatabase = openSqlite(path, MIGRATIONS);
   const insertUser = db.prepare(
     `INSERT INTO users (id, username, email, password_hash, created_at)
      VALUES (@id, @username, @email, @password_hash, @created_at)`,
@@ -80,8 +80,8 @@ export function createSqliteUserStore(path = ':memory:'): UserStore {
           id: user.id,
           username: user.username,
           email: user.email.toLowerCase(),
-          password_hash: user.passwordHash,
-          created_at: user.createdAt.toISOString(),
+          password_hash: user.password_hash,
+          created_at: user.created_at.toISOString(),
         });
       } catch (error) {
         const field = duplicateField(error);
@@ -106,7 +106,7 @@ export function createSqliteUserStore(path = ':memory:'): UserStore {
       );
       return {
         settings: rows.map((r) => ({ kind: r.kind, channel: r.channel, enabled: r.enabled === 1 })),
-        updatedAt: latest ? new Date(latest) : null,
+        updated_at: latest ? new Date(latest) : null,
       };
     },
     async setPreferences(userId, settings, at) {

@@ -9,8 +9,8 @@ export interface UserRecord {
   id: string;
   username: string;
   email: string;
-  passwordHash: string;
-  createdAt: Date;
+  password_hash: string;
+  created_at: Date;
 }
 
 /** One explicit choice; a (kind, channel) pair with no setting is on. */
@@ -23,7 +23,7 @@ export interface PreferenceSetting {
 export interface StoredPreferences {
   settings: PreferenceSetting[];
   /** When the user last changed a setting; null while everything is still the default. */
-  updatedAt: Date | null;
+  updated_at: Date | null;
 }
 
 /** Thrown by `insertUser` when a unique index refuses the row: the store, not a prior read, decides. */

@@ -28,8 +28,8 @@ export function createAccounts({ store, passwords, privateKey, tokenTtlSeconds }
         id: randomUUID(),
         username: input.username,
         email: input.email,
-        passwordHash: await passwords.hash(input.password),
-        createdAt: new Date(),
+        password_hash: await passwords.hash(input.password),
+        created_at: new Date(),
       };
       try {
         await store.insertUser(user);
@@ -45,7 +45,7 @@ export function createAccounts({ store, passwords, privateKey, tokenTtlSeconds }
     /** Wrong password and unknown email fail alike: same status, same body, a bcrypt run each. */
     async login(email: string, password: string): Promise<LoginResult> {
       const user = await store.findByEmail(email);
-      const matches = await passwords.verify(password, user?.passwordHash);
+      const matches = await passwords.verify(password, user?.password_hash);
       if (!user || !matches) throw unauthorized('The email or password is wrong.', 'invalid_credentials');
       return {
         token: signUserToken(privateKey, user.id, tokenTtlSeconds),

@@ -16,7 +16,7 @@ export function toPreferences(userId: string, stored: StoredPreferences): Prefer
     user_id: userId,
     order_updates: channelsOf('order_updates'),
     welcome: channelsOf('welcome'),
-    updated_at: stored.updatedAt?.toISOString() ?? null,
+    updated_at: stored.updated_at?.toISOString() ?? null,
   };
 }
 

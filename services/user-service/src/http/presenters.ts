@@ -6,5 +6,5 @@ export const toUserJson = (user: UserRecord): User => ({
   id: user.id,
   username: user.username,
   email: user.email,
-  created_at: user.createdAt.toISOString(),
+  created_at: user.created_at.toISOString(),
 });

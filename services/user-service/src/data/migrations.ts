@@ -1,8 +1,8 @@
 /**
- * Append-only: `SQLITE_MIGRATIONS[i]` moves the schema from version i to i+1. Never edit one that
+ * Append-only: `MIGRATIONS[i]` moves the schema from version i to i+1. Never edit one that
  * has shipped; add the next instead.
  */
-export const SQLITE_MIGRATIONS: string[] = [
+export const MIGRATIONS: string[] = [
   `
   CREATE TABLE users (
     id            TEXT PRIMARY KEY,
