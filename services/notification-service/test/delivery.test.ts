@@ -245,11 +245,11 @@ async function leaveSendingRow(dbPath: string, user: User, createdAt: Date) {
   crashed.store.insertOnce({
     id,
     type: 'welcome',
-    userId: user.id,
-    orderId: null,
+    user_id: user.id,
+    order_id: null,
     recipient: user.email,
-    now: createdAt.toISOString(),
-    initial: { status: 'sending', mime, leaseUntil: new Date(Date.now() - 1_000).toISOString() },
+    created_at: createdAt.toISOString(),
+    initial: { status: 'sending', mime, lease_until: new Date(Date.now() - 1_000).toISOString() },
   });
   return { id, mime, crashed };
 }

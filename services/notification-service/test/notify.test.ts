@@ -130,7 +130,7 @@ describe('POST /api/notify: the receipt', () => {
 
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ code: 'order_not_paid' });
-    expect(service.store.list({ userId: user.id, limit: 10 })).toEqual([]);
+    expect(service.store.list({ user_id: user.id, limit: 10 })).toEqual([]);
   });
 });
 
@@ -196,7 +196,7 @@ describe('POST /api/notify: who may call it and with what', () => {
 
     expect(res.status).toBe(404);
     expect(res.body).toMatchObject({ code: 'user_not_found' });
-    expect(service.store.list({ userId, limit: 10 })).toEqual([]);
+    expect(service.store.list({ user_id: userId, limit: 10 })).toEqual([]);
   });
 
   it('when the order does not exist, 404 order_not_found comes back', async () => {

@@ -7,40 +7,41 @@ import type { NotificationType } from '@shop/shared/contracts';
  */
 export type StoredStatus = 'sending' | 'queued' | 'sent' | 'skipped' | 'failed';
 
+/** One row of the `notifications` table, under its column names. */
 export interface NotificationRecord {
   id: string;
   type: NotificationType;
-  userId: string;
-  orderId: string | null;
+  user_id: string;
+  order_id: string | null;
   status: StoredStatus;
   recipient: string;
   /** The exact MIME message, so every try sends the same bytes (and the same Message-ID). */
   mime: Buffer | null;
   attempts: number;
-  lastError: string | null;
+  last_error: string | null;
   /** Set when an earlier try may have reached Gmail: look for the Message-ID before sending again. */
-  verifyBeforeSend: boolean;
-  nextAttemptAt: string | null;
-  leaseUntil: string | null;
-  gmailMessageId: string | null;
-  createdAt: string;
-  sentAt: string | null;
+  verify_before_send: boolean;
+  next_attempt_at: string | null;
+  lease_until: string | null;
+  gmail_message_id: string | null;
+  created_at: string;
+  sent_at: string | null;
 }
 
 export interface NewNotification {
   id: string;
   type: NotificationType;
-  userId: string;
-  orderId: string | null;
+  user_id: string;
+  order_id: string | null;
   recipient: string;
-  now: string;
-  /** `sending` (claimed for the first try, until leaseUntil) or `skipped` (muted by the user). */
-  initial: { status: 'sending'; mime: Buffer; leaseUntil: string } | { status: 'skipped'; reason: string };
+  created_at: string;
+  /** `sending` (claimed for the first try, until lease_until) or `skipped` (muted by the user). */
+  initial: { status: 'sending'; mime: Buffer; lease_until: string } | { status: 'skipped'; reason: string };
 }
 
 export interface ListFilter {
-  userId?: string;
-  orderId?: string;
+  user_id?: string;
+  order_id?: string;
   type?: NotificationType;
   limit: number;
 }
@@ -61,7 +62,7 @@ export interface NotificationStore {
   markSent(id: string, gmailMessageId: string | null, now: string): void;
   markQueued(
     id: string,
-    change: { error: string; nextAttemptAt: string; verify: boolean; now: string },
+    change: { last_error: string; next_attempt_at: string; verify_before_send: boolean; now: string },
   ): void;
   markFailed(id: string, error: string, now: string): void;
   ping(): void;

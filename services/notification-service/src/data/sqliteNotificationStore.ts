@@ -1,48 +1,21 @@
 import { openSqlite, pingSqlite } from '@shop/shared';
-import type { NotificationType } from '@shop/shared/contracts';
 import { MIGRATIONS } from './migrations.ts';
 import type {
   ListFilter,
   NewNotification,
   NotificationRecord,
   NotificationStore,
-  StoredStatus,
 } from './notificationStore.ts';
 
-interface Row {
-  id: string;
-  type: NotificationType;
-  user_id: string;
-  order_id: string | null;
-  status: StoredStatus;
-  recipient: string;
-  mime: Buffer | null;
-  attempts: number;
-  last_error: string | null;
-  verify_before_send: number;
-  next_attempt_at: string | null;
-  lease_until: string | null;
-  gmail_message_id: string | null;
-  created_at: string;
-  sent_at: string | null;
-}
+/** The row as SQLite gives it: like the record, with verify_before_send as 0 or 1. */
+type Row = Omit<NotificationRecord, 'verify_before_send'> & { verify_before_send: number };
+
+const RECORD_COLUMNS = `id, type, user_id, order_id, status, recipient, mime, attempts, last_error,
+  verify_before_send, next_attempt_at, lease_until, gmail_message_id, created_at, sent_at`;
 
 const toRecord = (row: Row): NotificationRecord => ({
-  id: row.id,
-  type: row.type,
-  userId: row.user_id,
-  orderId: row.order_id,
-  status: row.status,
-  recipient: row.recipient,
-  mime: row.mime,
-  attempts: row.attempts,
-  lastError: row.last_error,
-  verifyBeforeSend: row.verify_before_send === 1,
-  nextAttemptAt: row.next_attempt_at,
-  leaseUntil: row.lease_until,
-  gmailMessageId: row.gmail_message_id,
-  createdAt: row.created_at,
-  sentAt: row.sent_at,
+  ...row,
+  verify_before_send: row.verify_before_send === 1,
 });
 
 /** Opens (creating or migrating) the notification database; ':memory:' or a file path. */
@@ -52,17 +25,17 @@ export function openNotificationStore(path: string): NotificationStore {
   const insert = db.prepare(`
     INSERT INTO notifications (id, type, user_id, order_id, status, recipient, mime, attempts, last_error,
                                lease_until, created_at, updated_at)
-    VALUES (@id, @type, @userId, @orderId, @status, @recipient, @mime, @attempts, @lastError,
-            @leaseUntil, @now, @now)
+    VALUES (@id, @type, @user_id, @order_id, @status, @recipient, @mime, @attempts, @last_error,
+            @lease_until, @created_at, @created_at)
     ON CONFLICT DO NOTHING`);
   const byKey = db.prepare<[string, string, string], Row>(
-    `SELECT * FROM notifications WHERE type = ? AND user_id = ? AND coalesce(order_id, '') = ?`,
+    `SELECT ${RECORD_COLUMNS} FROM notifications WHERE type = ? AND user_id = ? AND coalesce(order_id, '') = ?`,
   );
-  const byId = db.prepare<[string], Row>('SELECT * FROM notifications WHERE id = ?');
+  const byId = db.prepare<[string], Row>(`SELECT ${RECORD_COLUMNS} FROM notifications WHERE id = ?`);
   const list = db.prepare<Record<string, unknown>, Row>(`
-    SELECT * FROM notifications
-    WHERE (@userId IS NULL OR user_id = @userId)
-      AND (@orderId IS NULL OR order_id = @orderId)
+    SELECT ${RECORD_COLUMNS} FROM notifications
+    WHERE (@user_id IS NULL OR user_id = @user_id)
+      AND (@order_id IS NULL OR order_id = @order_id)
       AND (@type IS NULL OR type = @type)
     ORDER BY created_at DESC, rowid DESC
     LIMIT @limit`);
@@ -79,16 +52,16 @@ export function openNotificationStore(path: string): NotificationStore {
         verify_before_send = CASE WHEN status = 'sending' THEN 1 ELSE verify_before_send END
     WHERE id = @id
       AND ((status = 'queued' AND next_attempt_at <= @now) OR (status = 'sending' AND lease_until <= @now))
-    RETURNING *`);
+    RETURNING ${RECORD_COLUMNS}`);
   const sent = db.prepare(`
     UPDATE notifications
-    SET status = 'sent', gmail_message_id = @gmailMessageId, sent_at = @now, updated_at = @now,
+    SET status = 'sent', gmail_message_id = @gmail_message_id, sent_at = @now, updated_at = @now,
         next_attempt_at = NULL, lease_until = NULL, verify_before_send = 0
     WHERE id = @id AND status = 'sending'`);
   const queued = db.prepare(`
     UPDATE notifications
-    SET status = 'queued', last_error = @error, next_attempt_at = @nextAttemptAt, lease_until = NULL,
-        verify_before_send = max(verify_before_send, @verify), updated_at = @now
+    SET status = 'queued', last_error = @last_error, next_attempt_at = @next_attempt_at, lease_until = NULL,
+        verify_before_send = max(verify_before_send, @verify_before_send), updated_at = @now
     WHERE id = @id AND status = 'sending'`);
   const failed = db.prepare(`
     UPDATE notifications
@@ -109,17 +82,17 @@ export function openNotificationStore(path: string): NotificationStore {
     const result = insert.run({
       id: row.id,
       type: row.type,
-      userId: row.userId,
-      orderId: row.orderId,
+      user_id: row.user_id,
+      order_id: row.order_id,
       status: row.initial.status,
       recipient: row.recipient,
       mime: sending?.mime ?? null,
       attempts: sending ? 1 : 0,
-      lastError: row.initial.status === 'skipped' ? row.initial.reason : null,
-      leaseUntil: sending?.leaseUntil ?? null,
-      now: row.now,
+      last_error: row.initial.status === 'skipped' ? row.initial.reason : null,
+      lease_until: sending?.lease_until ?? null,
+      created_at: row.created_at,
     });
-    const record = byKey.get(row.type, row.userId, row.orderId ?? '');
+    const record = byKey.get(row.type, row.user_id, row.order_id ?? '');
     if (!record) throw new Error(`notification ${row.id} was neither inserted nor found`);
     return { inserted: result.changes === 1, record: toRecord(record) };
   });
@@ -137,8 +110,8 @@ export function openNotificationStore(path: string): NotificationStore {
     list(filter: ListFilter) {
       return list
         .all({
-          userId: filter.userId ?? null,
-          orderId: filter.orderId ?? null,
+          user_id: filter.user_id ?? null,
+          order_id: filter.order_id ?? null,
           type: filter.type ?? null,
           limit: filter.limit,
         })
@@ -146,15 +119,17 @@ export function openNotificationStore(path: string): NotificationStore {
     },
     claimDue: (now, leaseUntil, limit) => claimDue(now, leaseUntil, limit),
     markSent(id, gmailMessageId, now) {
-      sent.run({ id, gmailMessageId, now });
+      sent.run({ id, gmail_message_id: gmailMessageId, now });
     },
     markQueued(id, change) {
-      queued.run({ id, ...change, verify: change.verify ? 1 : 0 });
+      queued.run({ id, ...change, verify_before_send: change.verify_before_send ? 1 : 0 });
     },
     markFailed(id, error, now) {
       failed.run({ id, error, now });
     },
     ping: () => pingSqlite(db),
-    close: () => db.close(),
+    close: () => {
+      if (db.open) db.close();
+    },
   };
 }

@@ -65,9 +65,9 @@ export function createDelivery({ store, mailer, settings, logger, now, recordOut
     const delay = failure.mayHaveSent ? Math.max(backoff, settings.sendTimeoutMs) : backoff;
     const nextAttemptAt = addMs(at, delay);
     store.markQueued(record.id, {
-      error: failure.reason,
-      nextAttemptAt,
-      verify: failure.mayHaveSent,
+      last_error: failure.reason,
+      next_attempt_at: nextAttemptAt,
+      verify_before_send: failure.mayHaveSent,
       now: at.toISOString(),
     });
     recordOutcome(record.type, 'queued');
@@ -95,7 +95,7 @@ export function createDelivery({ store, mailer, settings, logger, now, recordOut
         return finish(record);
       }
       try {
-        if (record.verifyBeforeSend) {
+        if (record.verify_before_send) {
           // An earlier try may have reached Gmail without us hearing back: look before sending again.
           const found = await mailer.findSent(messageIdFor(record.id), timeoutMs);
           if (found) {

@@ -64,10 +64,10 @@ export function createNotifier(deps: NotifierDeps) {
       const base = {
         id,
         type: input.type,
-        userId: user.id,
-        orderId,
+        user_id: user.id,
+        order_id: orderId,
         recipient: user.email,
-        now: createdAt.toISOString(),
+        created_at: createdAt.toISOString(),
       };
       const kind = KIND_OF[input.type];
       let row: NewNotification;
@@ -83,8 +83,8 @@ export function createNotifier(deps: NotifierDeps) {
           },
           render(input.type, user, order),
         );
-        const leaseUntil = addMs(createdAt, leaseMs(deps.inlineTimeoutMs));
-        row = { ...base, initial: { status: 'sending', mime, leaseUntil } };
+        const lease_until = addMs(createdAt, leaseMs(deps.inlineTimeoutMs));
+        row = { ...base, initial: { status: 'sending', mime, lease_until } };
       }
 
       const { inserted, record } = store.insertOnce(row);

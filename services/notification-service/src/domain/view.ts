@@ -12,16 +12,16 @@ export const notifyResultOf = (record: NotificationRecord): NotifyResult => ({
 
 export const notificationView = (record: NotificationRecord): Notification => ({
   id: record.id,
-  user_id: record.userId,
-  order_id: record.orderId,
+  user_id: record.user_id,
+  order_id: record.order_id,
   type: record.type,
   status: publicStatus(record.status),
   attempts: record.attempts,
-  last_error: record.lastError,
+  last_error: record.last_error,
   next_attempt_at:
     record.status === 'queued' || record.status === 'sending'
-      ? (record.nextAttemptAt ?? record.leaseUntil)
+      ? (record.next_attempt_at ?? record.lease_until)
       : null,
-  created_at: record.createdAt,
-  sent_at: record.sentAt,
+  created_at: record.created_at,
+  sent_at: record.sent_at,
 });

@@ -33,7 +33,12 @@ export function notificationsRouter(notifier: Notifier, keys: Pick<AuthKeys, 'pu
       }
       userId = principal.userId;
     }
-    const records = notifier.list({ userId, orderId: query.order_id, type: query.type, limit: query.limit });
+    const records = notifier.list({
+      user_id: userId,
+      order_id: query.order_id,
+      type: query.type,
+      limit: query.limit,
+    });
     res.json({ data: records.map(notificationView) });
   });
 
@@ -41,7 +46,7 @@ export function notificationsRouter(notifier: Notifier, keys: Pick<AuthKeys, 'pu
     const { params } = parseRequest(req, { params: IdParams });
     const record = notifier.get(params.id);
     // Someone else's notification is "not found": its existence is not the caller's business.
-    if (!record || !isSelfOrService(principalOf(res), record.userId)) {
+    if (!record || !isSelfOrService(principalOf(res), record.user_id)) {
       throw notFound('No notification with this id.', 'notification_not_found');
     }
     res.json(notificationView(record));
