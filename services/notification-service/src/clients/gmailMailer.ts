@@ -24,8 +24,8 @@ async function withDeadline<T>(ms: number, call: (signal: AbortSignal) => Promis
   }
 }
 
-/** The HTTP status of a failed Gmail call (gaxios puts it on the error), or 0 when none came. */
-function statusOf(error: unknown): number {
+/** The HTTP status a failed gaxios call received (gaxios puts it on the error), or 0 when no answer came. */
+function gaxiosErrorStatus(error: unknown): number {
   const e = error as { status?: unknown; response?: { status?: unknown } };
   const status = e?.response?.status ?? e?.status;
   return typeof status === 'number' ? status : 0;
@@ -61,7 +61,7 @@ export function createGmailMailer(settings: GmailSettings, logger: Logger, metri
       observe(200);
       return result;
     } catch (error) {
-      observe(statusOf(error));
+      observe(gaxiosErrorStatus(error));
       throw error;
     }
   };
