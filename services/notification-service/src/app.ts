@@ -103,7 +103,14 @@ export function createNotificationService(options: NotificationServiceOptions): 
   const orders = createOrderClient({ baseURL: options.orderServiceUrl, timeoutMs, token, metrics });
   const mailer = mailerFor(options.gmail, logger, metrics);
 
-  const delivery = createDelivery({ store, mailer, settings, logger, now, recordOutcome });
+  const delivery = createDelivery({
+    store,
+    mailer,
+    settings: { ...settings, retry: { baseMs: settings.retryBaseMs, maxMs: settings.retryMaxMs } },
+    logger,
+    now,
+    recordOutcome,
+  });
   const notifier = createNotifier({
     store,
     users,

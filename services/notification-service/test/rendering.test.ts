@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retryDelayMs } from '../src/domain/backoff.ts';
+import { backoffDelay } from '@shop/shared';
 import { escapeHtml, headerText } from '../src/domain/html.ts';
 import { welcomeMail } from '../src/domain/templates.ts';
 
@@ -29,9 +29,10 @@ describe('mail rendering helpers', () => {
 
 describe('retry backoff', () => {
   it('when tries fail, the delay doubles from the base and stops at the cap', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => retryDelayMs(n, 1000, 30_000))).toEqual([
+    const schedule = { baseMs: 1000, maxMs: 30_000 };
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => backoffDelay(n, schedule))).toEqual([
       1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000,
     ]);
-    expect(retryDelayMs(500, 1000, 300_000)).toBe(300_000);
+    expect(backoffDelay(500, { baseMs: 1000, maxMs: 300_000 })).toBe(300_000);
   });
 });

@@ -1,13 +1,13 @@
-import type { Logger } from '@shop/shared';
+import { backoffDelay, type Logger } from '@shop/shared';
 import type { NotificationRecord, NotificationStore } from '../data/notificationStore.ts';
-import { addMs, retryDelayMs } from './backoff.ts';
+import { addMs } from './leases.ts';
 import { messageIdFor } from './composeMime.ts';
 import { MailerError, type MailFailure, type Mailer } from './mailer.ts';
 
 export interface DeliverySettings {
   maxAttempts: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
+  /** The retry schedule: the first retry `baseMs` after the first failed try, doubling up to `maxMs`. */
+  retry: { baseMs: number; maxMs: number };
   /** The worker's Gmail timeout: how long a send Gmail got but did not answer may still take. */
   sendTimeoutMs: number;
 }
@@ -59,7 +59,7 @@ export function createDelivery({ store, mailer, settings, logger, now, recordOut
       );
       return;
     }
-    const backoff = retryDelayMs(record.attempts, settings.retryBaseMs, settings.retryMaxMs);
+    const backoff = backoffDelay(record.attempts, settings.retry);
     // Gmail may still be handling an unanswered send: look it up only once it could have finished,
     // or the lookup misses it and the retry sends the mail a second time.
     const delay = failure.mayHaveSent ? Math.max(backoff, settings.sendTimeoutMs) : backoff;

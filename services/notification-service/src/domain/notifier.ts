@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { conflict, type Logger } from '@shop/shared';
 import type { NotificationKind, NotificationType, NotifyBody, Order, User } from '@shop/shared/contracts';
 import type { NewNotification, NotificationRecord, NotificationStore } from '../data/notificationStore.ts';
-import { addMs, leaseMs } from './backoff.ts';
+import { addMs, leaseMs } from './leases.ts';
 import { composeMime } from './composeMime.ts';
 import type { Delivery, DeliveryDeps } from './delivery.ts';
 import { fetchOrder, fetchUser, type OrderLookup, type UserLookup } from './lookups.ts';

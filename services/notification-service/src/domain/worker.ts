@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { withRequestId, type Logger } from '@shop/shared';
 import type { NotificationStore } from '../data/notificationStore.ts';
-import { addMs, leaseMs } from './backoff.ts';
+import { addMs, leaseMs } from './leases.ts';
 import type { Delivery } from './delivery.ts';
 
 export interface WorkerDeps {
