@@ -1,28 +1,32 @@
-import { badGateway, notFound, serviceUnavailable, statusOf, type Logger } from '@shop/shared';
-import type { OrderClient, UserClient } from '@shop/shared/clients';
-import type { Order, Preferences, User } from '@shop/shared/contracts';
-import { ZodError } from 'zod';
-import type { AppError } from '@shop/shared';
+import { DependencyError, notFound, type AppError, type Logger } from '@shop/shared';
+import { CallError, type ApiClient } from '@shop/shared/clients';
+import type { Order, Preferences, User, orderApi, userApi } from '@shop/shared/contracts';
 
-export type UserLookup = Pick<UserClient, 'getUser' | 'getPreferences'>;
-export type OrderLookup = Pick<OrderClient, 'getOrder'>;
+/** What the notifier asks of the user- and order-service (their typed clients, or a stand-in). */
+export type UserLookup = Pick<ApiClient<typeof userApi>, 'call'>;
+export type OrderLookup = Pick<ApiClient<typeof orderApi>, 'call'>;
 
 /**
  * Turns a failed call to a neighbour into what our caller should see: their 404 is ours; an outage
- * is a 503 (nothing was recorded, so the caller may simply retry); anything else is a 502.
+ * (no answer, or a 5xx) is `<service>_unavailable` (503: nothing was recorded, so the caller may
+ * simply retry); anything else (a malformed answer, an unexpected 4xx) is `upstream_error` (502).
  */
-function upstreamError(error: unknown, service: string, missing: AppError, logger: Logger): AppError {
-  const status = statusOf(error);
-  if (status === 404) return missing;
-  if (!(error instanceof ZodError) && (status === undefined || status >= 500)) {
+function lookupFailure(error: unknown, service: string, missing: AppError, logger: Logger): Error {
+  if (!(error instanceof CallError)) return error as Error;
+  if (error.status === 404) return missing;
+  if (error.status === undefined || error.status >= 500) {
     logger.warn({ err: error, service }, `${service} unavailable`);
-    return serviceUnavailable(
-      `The ${service} is unavailable; nothing was sent. Try again later.`,
+    return new DependencyError(
       `${service.replace('-', '_')}_unavailable`,
+      `The ${service} is unavailable; nothing was sent. Try again later.`,
+      'unavailable',
     );
   }
-  logger.error({ err: error, service, status }, `${service} refused or answered unexpectedly`);
-  return badGateway(`The ${service} gave an unexpected answer.`);
+  logger.error(
+    { err: error, service, status: error.status, code: error.code },
+    `${service} refused or answered unexpectedly`,
+  );
+  return new DependencyError('upstream_error', `The ${service} gave an unexpected answer.`, 'failed');
 }
 
 const userNotFound = () => notFound('No user with this id.', 'user_not_found');
@@ -33,11 +37,15 @@ export async function fetchUser(
   userId: string,
   logger: Logger,
 ): Promise<{ user: User; preferences: Preferences }> {
+  const params = { id: userId };
   try {
-    const [user, preferences] = await Promise.all([users.getUser(userId), users.getPreferences(userId)]);
+    const [user, preferences] = await Promise.all([
+      users.call('getUser', { params }),
+      users.call('getPreferences', { params }),
+    ]);
     return { user, preferences };
   } catch (error) {
-    throw upstreamError(error, 'user-service', userNotFound(), logger);
+    throw lookupFailure(error, 'user-service', userNotFound(), logger);
   }
 }
 
@@ -50,9 +58,9 @@ export async function fetchOrder(
 ): Promise<Order> {
   let order: Order;
   try {
-    order = await orders.getOrder(orderId);
+    order = await orders.call('getOrder', { params: { id: orderId } });
   } catch (error) {
-    throw upstreamError(error, 'order-service', orderNotFound(), logger);
+    throw lookupFailure(error, 'order-service', orderNotFound(), logger);
   }
   if (order.user_id !== userId) throw orderNotFound();
   return order;
