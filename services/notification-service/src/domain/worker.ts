@@ -1,81 +1,35 @@
-import { randomUUID } from 'node:crypto';
-import { withRequestId, type Logger } from '@shop/shared';
-import type { NotificationStore } from '../data/notificationStore.ts';
-import { addMs, leaseMs } from './leases.ts';
+import { createPollingWorker, type Logger, type PollingWorker } from '@shop/shared';
 import type { Delivery } from './delivery.ts';
 
-export interface WorkerDeps {
-  store: NotificationStore;
+export interface DeliveryWorkerDeps {
   delivery: Delivery;
   logger: Logger;
-  now: () => Date;
+  /** Pause between two passes over the due mails. */
   intervalMs: number;
-  /** Timeout of each Gmail call the worker makes. */
-  sendTimeoutMs: number;
-}
-
-export interface DeliveryWorker {
-  /** Starts polling for due mails; a no-op when running. */
-  start(): void;
-  /** Stops polling and waits for the try in progress, if any. */
-  stop(): Promise<void>;
-  /** Tries every mail that is due now, one after another; answers how many were tried. */
-  runDue(): Promise<number>;
 }
 
 /**
  * Retries queued mails when their time comes, and takes over rows left in `sending` by a process
- * that died mid-send once their lease has run out. All its state is in the store, so a restarted
- * service resumes where the last one stopped.
+ * that died mid-send once their lease has run out: the shared polling loop over
+ * `delivery.runDue()`. stop() waits for the try in progress and leaves other due mails to the next
+ * start. All its state is in the store, so a restarted service resumes where the last one stopped.
  */
-export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
-  const { store, delivery, logger, now, intervalMs, sendTimeoutMs } = deps;
-  let running = false;
-  let timer: NodeJS.Timeout | undefined;
-  let pass: Promise<void> = Promise.resolve();
-
-  // One row at a time, so each lease starts when its own try does.
-  const drain = async (keepGoing: () => boolean) => {
-    let tried = 0;
-    while (keepGoing()) {
-      const at = now();
-      const [record] = store.claimDue(at.toISOString(), addMs(at, leaseMs(sendTimeoutMs)), 1);
-      if (!record) break;
-      tried += 1;
-      await delivery.attempt(record, sendTimeoutMs);
-    }
-    return tried;
-  };
-
-  const schedule = (delayMs: number) => {
-    timer = setTimeout(tick, delayMs);
-    timer.unref(); // never what keeps a process (or a test run) alive
-  };
-
-  function tick() {
-    timer = undefined;
-    pass = withRequestId(`worker-${randomUUID()}`, () => drain(() => running))
-      .then(
-        () => undefined,
-        (error: unknown) => logger.error({ err: error }, 'delivery worker pass failed'),
-      )
-      .finally(() => {
-        if (running) schedule(intervalMs);
-      });
-  }
-
+export function createDeliveryWorker({ delivery, logger, intervalMs }: DeliveryWorkerDeps): PollingWorker {
+  let stopping = false;
+  const loop = createPollingWorker({
+    name: 'delivery-worker',
+    intervalMs,
+    logger,
+    tick: () => delivery.runDue(() => stopping),
+  });
   return {
     start() {
-      if (running) return;
-      running = true;
-      schedule(0);
+      stopping = false;
+      loop.start();
     },
     async stop() {
-      running = false;
-      clearTimeout(timer);
-      timer = undefined;
-      await pass;
+      stopping = true;
+      await loop.stop();
     },
-    runDue: () => drain(() => true),
   };
 }
