@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { authEnv, baseEnv, dataPath, envInt, envPort, envUrl } from '@shop/shared';
+import { authEnv, baseEnv, dataPath, envInt, envPort, envUrl, loadConfig } from '@shop/shared';
 
 /** The local Gmail sandbox, used whenever no Gmail OAuth credentials are configured. */
-export const SANDBOX_GMAIL_URL = 'http://127.0.0.1:8025';
-export const DEFAULT_SENDER = 'Shop <no-reply@shop.local>';
+const SANDBOX_GMAIL_URL = 'http://127.0.0.1:8025';
+const DEFAULT_SENDER = 'Shop <no-reply@shop.local>';
 const REAL_GMAIL_API_URL = 'https://gmail.googleapis.com';
 const REAL_GMAIL_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 
@@ -20,6 +20,10 @@ const optionalUrl = z.preprocess(
 
 const CREDENTIALS = ['GMAIL_CLIENT_ID', 'GMAIL_CLIENT_SECRET', 'GMAIL_REFRESH_TOKEN'] as const;
 
+/**
+ * The notification-service's environment: the one home of its defaults, each working on a dev
+ * machine (the local neighbours and the Gmail sandbox). `gmail` is derived from the GMAIL_* variables.
+ */
 export const configSchema = z
   .object({
     ...baseEnv,
@@ -40,11 +44,16 @@ export const configSchema = z
       }),
     GMAIL_API_URL: optionalUrl,
     GMAIL_TOKEN_URL: optionalUrl,
+    /** Timeout of each Gmail call the worker makes (token refresh included), and of each token request. */
     GMAIL_SEND_TIMEOUT_MS: envInt(10_000, 100, 120_000),
+    /** Timeout of the one Gmail try made while the notify caller waits. */
     NOTIFY_INLINE_SEND_TIMEOUT_MS: envInt(2_000, 100, 60_000),
+    /** Tries before a mail is marked failed. */
     NOTIFY_MAX_ATTEMPTS: envInt(8, 1, 100),
+    /** The first retry's delay, doubled after each further failed try, up to NOTIFY_RETRY_MAX_MS. */
     NOTIFY_RETRY_BASE_MS: envInt(1_000, 1, 3_600_000),
     NOTIFY_RETRY_MAX_MS: envInt(300_000, 1, 86_400_000),
+    /** Pause between the worker's passes over the due mails. */
     NOTIFY_WORKER_INTERVAL_MS: envInt(500, 10, 600_000),
   })
   .superRefine((env, ctx) => {
@@ -62,6 +71,9 @@ export const configSchema = z
   .transform((env) => ({ ...env, gmail: gmailSettings(env) }));
 
 export type Config = z.infer<typeof configSchema>;
+
+/** Reads and validates the environment; a bad value throws one ConfigError line. */
+export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => loadConfig(configSchema, env);
 
 export interface GmailSettings {
   /** Base URL of the Gmail API (no trailing slash). */

@@ -31,19 +31,28 @@ function gaxiosErrorStatus(error: unknown): number {
   return typeof status === 'number' ? status : 0;
 }
 
+export interface GmailMailerOptions {
+  logger: Logger;
+  metrics?: ServiceMetrics;
+  /** Bounds each OAuth token request; each call's own deadline bounds the call as a whole. */
+  tokenTimeoutMs: number;
+}
+
 /**
  * The Gmail API through the official client: OAuth2 with a refresh token, against real Gmail or the
  * local sandbox (same code path, other URLs). gaxios's own retries are off: the delivery worker
  * decides about retries, and a POST retried blindly could send a mail twice.
  */
-export function createGmailMailer(settings: GmailSettings, logger: Logger, metrics?: ServiceMetrics): Mailer {
+export function createGmailMailer(
+  settings: GmailSettings,
+  { logger, metrics, tokenTimeoutMs }: GmailMailerOptions,
+): Mailer {
   const oauth = new auth.OAuth2({
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
     // google-auth-library reads the token URL from here (a `tokenUrl` option would be ignored).
     endpoints: { oauth2TokenUrl: settings.tokenUrl },
-    // Bounds each token request; the deadline below bounds the call as a whole.
-    transporterOptions: { timeout: 10_000 },
+    transporterOptions: { timeout: tokenTimeoutMs },
   });
   oauth.setCredentials({ refresh_token: settings.refreshToken });
   const client = gmail({ version: 'v1', auth: oauth, rootUrl: `${settings.apiUrl}/`, retry: false });

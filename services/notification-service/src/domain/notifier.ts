@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { conflict, type Logger } from '@shop/shared';
+import { conflict, forbidden, notFound, type Logger } from '@shop/shared';
 import type { NotificationKind, NotificationType, NotifyBody, Order, User } from '@shop/shared/contracts';
-import type { NewNotification, NotificationRecord, NotificationStore } from '../data/notificationStore.ts';
+import type {
+  ListFilter,
+  NewNotification,
+  NotificationRecord,
+  NotificationStore,
+} from '../data/notificationStore.ts';
 import { addMs, leaseMs } from './leases.ts';
 import { composeMime } from './composeMime.ts';
 import type { Delivery, DeliveryDeps } from './delivery.ts';
@@ -100,7 +105,21 @@ export function createNotifier(deps: NotifierDeps) {
       return deps.delivery.attempt(record, deps.inlineTimeoutMs);
     },
 
-    get: (id: string) => store.get(id),
-    list: store.list.bind(store),
+    /** The user's own notifications, newest first; naming another user's `user_id` is a 403. */
+    list(userId: string, filter: ListFilter): NotificationRecord[] {
+      if (filter.user_id !== undefined && filter.user_id !== userId) {
+        throw forbidden('You may only list your own notifications.');
+      }
+      return store.list({ ...filter, user_id: userId });
+    },
+
+    /** One of the user's notifications. Another user's is "not found": its existence is not theirs to know. */
+    get(userId: string, id: string): NotificationRecord {
+      const record = store.get(id);
+      if (!record || record.user_id !== userId) {
+        throw notFound('No notification with this id.', 'notification_not_found');
+      }
+      return record;
+    },
   };
 }

@@ -5,11 +5,13 @@ import type { NotificationRecord, StoredStatus } from '../data/notificationStore
 export const publicStatus = (status: StoredStatus): NotificationStatus =>
   status === 'sending' ? 'queued' : status;
 
+/** The answer to POST /api/notify. */
 export const notifyResultOf = (record: NotificationRecord): NotifyResult => ({
   notification_id: record.id,
   status: publicStatus(record.status),
 });
 
+/** A notification as the contract shows it (no recipient, MIME or lease; `sending` shown as queued). */
 export const notificationView = (record: NotificationRecord): Notification => ({
   id: record.id,
   user_id: record.user_id,

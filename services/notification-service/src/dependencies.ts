@@ -1,0 +1,110 @@
+import {
+  ServiceMetrics,
+  createLogger,
+  openDatabaseSetting,
+  resolveAuthKeys,
+  serviceTokenProvider,
+  type Logger,
+  type PollingWorker,
+  type TokenKeys,
+} from '@shop/shared';
+import { createApiClient } from '@shop/shared/clients';
+import { orderApi, userApi } from '@shop/shared/contracts';
+import { createGmailMailer } from './clients/gmailMailer.ts';
+import type { Config } from './config.ts';
+import type { NotificationStore } from './data/notificationStore.ts';
+import { openNotificationStore } from './data/sqliteNotificationStore.ts';
+import { createDelivery, type Delivery, type DeliveryDeps } from './domain/delivery.ts';
+import { createNotifier, type Notifier } from './domain/notifier.ts';
+import { createDeliveryWorker } from './domain/worker.ts';
+
+/** Everything the notification-service is made of, built from its configuration. */
+export interface Dependencies {
+  config: Config;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  keys: TokenKeys;
+  store: NotificationStore;
+  /** The notify use case and the user's reads of their notifications. */
+  notifier: Notifier;
+  /** Delivery tries; `runDue()` tries every mail that is due now, once. */
+  delivery: Delivery;
+  /** Retries due mails in the background; built stopped (main.ts starts it after listening). */
+  worker: PollingWorker;
+  /** Stops the worker (waiting for the try in progress), then closes the store. */
+  close(): Promise<void>;
+}
+
+/** Builds the dependencies; main.ts and the tests both start here (tests may hand in a logger). */
+export function buildDependencies(config: Config, given: { logger?: Logger } = {}): Dependencies {
+  const logger = given.logger ?? createLogger('notification-service', config.LOG_LEVEL);
+  const metrics = new ServiceMetrics('notification-service');
+  const keys = resolveAuthKeys(config, { needsPrivateKey: false });
+  const store = openDatabaseSetting(
+    'NOTIFICATION_DB_PATH',
+    config.NOTIFICATION_DB_PATH,
+    openNotificationStore,
+  );
+  const now = () => new Date();
+
+  const outcomes = metrics.counter(
+    'notifications_total',
+    'Notifications by type and outcome: sent, queued (for a retry), skipped (muted), failed.',
+    ['type', 'status'],
+  );
+  const recordOutcome: DeliveryDeps['recordOutcome'] = (type, status) => outcomes.inc({ type, status });
+
+  const neighbour = {
+    timeoutMs: config.HTTP_TIMEOUT_MS,
+    token: serviceTokenProvider(keys.serviceSecret, 'notification-service'),
+    metrics,
+  };
+  const users = createApiClient(userApi, { ...neighbour, baseURL: config.USER_SERVICE_URL });
+  const orders = createApiClient(orderApi, { ...neighbour, baseURL: config.ORDER_SERVICE_URL });
+  const mailer = createGmailMailer(config.gmail, {
+    logger,
+    metrics,
+    tokenTimeoutMs: config.GMAIL_SEND_TIMEOUT_MS,
+  });
+
+  const delivery = createDelivery({
+    store,
+    mailer,
+    settings: {
+      maxAttempts: config.NOTIFY_MAX_ATTEMPTS,
+      retry: { baseMs: config.NOTIFY_RETRY_BASE_MS, maxMs: config.NOTIFY_RETRY_MAX_MS },
+      sendTimeoutMs: config.GMAIL_SEND_TIMEOUT_MS,
+    },
+    logger,
+    now,
+    recordOutcome,
+  });
+  const notifier = createNotifier({
+    store,
+    users,
+    orders,
+    mailer,
+    delivery,
+    logger,
+    now,
+    inlineTimeoutMs: config.NOTIFY_INLINE_SEND_TIMEOUT_MS,
+    recordOutcome,
+  });
+  const worker = createDeliveryWorker({ delivery, logger, intervalMs: config.NOTIFY_WORKER_INTERVAL_MS });
+
+  return {
+    config,
+    logger,
+    metrics,
+    keys,
+    store,
+    notifier,
+    delivery,
+    worker,
+    close: async () => {
+      // After the last request: let the worker finish its try, then close the database.
+      await worker.stop();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { Implementation } from '@shop/shared';
+import type { notificationApi } from '@shop/shared/contracts';
+import type { Dependencies } from '../dependencies.ts';
+import { notificationView, notifyResultOf } from './presenters.ts';
+
+/** The notification-service's handlers, one per endpoint of its contract. */
+export function notificationRoutes({ notifier }: Dependencies): Implementation<typeof notificationApi> {
+  return {
+    notify: async ({ body }) => {
+      const result = notifyResultOf(await notifier.notify(body));
+      // 202: accepted, not delivered yet (Gmail failed; the worker retries).
+      return result.status === 'queued' ? { status: 202, body: result } : { status: 200, body: result };
+    },
+    listNotifications: ({ query, caller }) => ({
+      status: 200,
+      body: { data: notifier.list(caller.userId, query).map(notificationView) },
+    }),
+    getNotification: ({ params, caller }) => ({
+      status: 200,
+      body: notificationView(notifier.get(caller.userId, params.id)),
+    }),
+  };
+}
