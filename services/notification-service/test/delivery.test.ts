@@ -48,7 +48,7 @@ describe('delivery when Gmail fails', () => {
 
     expect(res.status).toBe(202);
     expect(res.body.status).toBe('queued');
-    const queued = await getNotification(service, res.body.notification_id);
+    const queued = await getNotification(service, user.id, res.body.notification_id);
     expect(queued).toMatchObject({ status: 'queued', attempts: 1, sent_at: null });
     expect(queued.last_error).toContain('503');
     expect(queued.next_attempt_at).not.toBeNull();
@@ -56,7 +56,7 @@ describe('delivery when Gmail fails', () => {
 
     service.worker.start();
     const sent = await waitFor('the retry to be sent', async () => {
-      const current = await getNotification(service, res.body.notification_id);
+      const current = await getNotification(service, user.id, res.body.notification_id);
       return current.status === 'sent' && current;
     });
 
@@ -71,7 +71,7 @@ describe('delivery when Gmail fails', () => {
 
   it('when Gmail is down across a restart, the mail queued before it is delivered once by the restarted service', async () => {
     const dbPath = join(dir, `restart-${randomUUID()}.sqlite`);
-    const first = startService(n, { dbPath });
+    const first = startService(n, { env: { NOTIFICATION_DB_PATH: dbPath } });
     const user = await registerUser(n);
     const order = await createOrder(n, user.id);
     await armGmailFault(n.gmail, { mode: 'error' }); // every send fails until cleared
@@ -81,11 +81,11 @@ describe('delivery when Gmail fails', () => {
     await first.close();
 
     await clearGmailFaults(n.gmail);
-    const second = track(startService(n, { dbPath }));
+    const second = track(startService(n, { env: { NOTIFICATION_DB_PATH: dbPath } }));
     second.worker.start();
     await waitFor(
       'the restarted worker to send the queued mail',
-      async () => (await getNotification(second, res.body.notification_id)).status === 'sent',
+      async () => (await getNotification(second, user.id, res.body.notification_id)).status === 'sent',
     );
 
     expect(await mailsTo(n.gmail, user.email)).toHaveLength(1);
@@ -94,14 +94,14 @@ describe('delivery when Gmail fails', () => {
   });
 
   it('when Gmail keeps failing, the mail is marked failed with the reason after the configured number of tries', async () => {
-    const service = track(startService(n, { delivery: { maxAttempts: 3 } }));
+    const service = track(startService(n, { env: { NOTIFY_MAX_ATTEMPTS: 3 } }));
     const user = await registerUser(n);
     await armGmailFault(n.gmail, { mode: 'error', status: 500 });
 
     const res = await notify(service, { user_id: user.id, type: 'welcome' });
     service.worker.start();
     const failed = await waitFor('the mail to be given up', async () => {
-      const current = await getNotification(service, res.body.notification_id);
+      const current = await getNotification(service, user.id, res.body.notification_id);
       return current.status === 'failed' && current;
     });
 
@@ -119,11 +119,11 @@ describe('delivery when Gmail fails', () => {
     await armGmailFault(n.gmail, { mode: 'error', status: 400, count: 1 });
 
     const res = await notify(service, { user_id: user.id, type: 'welcome' });
-    await service.worker.runDue();
+    await service.delivery.runDue();
 
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('failed');
-    const stored = await getNotification(service, res.body.notification_id);
+    const stored = await getNotification(service, user.id, res.body.notification_id);
     expect(stored).toMatchObject({ status: 'failed', attempts: 1 });
     expect(await mailsTo(n.gmail, user.email)).toEqual([]);
   });
@@ -137,7 +137,7 @@ describe('delivery when Gmail fails', () => {
     const res = await notify(service, { user_id: user.id, type: 'welcome' });
 
     expect(res.status).toBe(202);
-    const stored = await getNotification(service, res.body.notification_id);
+    const stored = await getNotification(service, user.id, res.body.notification_id);
     expect(stored.last_error).toBe(
       'Gmail OAuth token refresh failed: invalid_grant (Token has been expired or revoked.)',
     );
@@ -150,7 +150,7 @@ describe('delivery when Gmail fails', () => {
     service.worker.start();
     await waitFor(
       'the mail to go out once the grant works again',
-      async () => (await getNotification(service, res.body.notification_id)).status === 'sent',
+      async () => (await getNotification(service, user.id, res.body.notification_id)).status === 'sent',
     );
     expect(await mailsTo(n.gmail, user.email)).toHaveLength(1);
   });
@@ -158,13 +158,13 @@ describe('delivery when Gmail fails', () => {
 
 describe('delivery when a send may have gone through', () => {
   it('when Gmail is slower than the timeout but does take the mail, the retry finds it by Message-ID and sends no second copy', async () => {
-    const service = track(startService(n, { delivery: { inlineTimeoutMs: 200 } }));
+    const service = track(startService(n, { env: { NOTIFY_INLINE_SEND_TIMEOUT_MS: 200 } }));
     const user = await registerUser(n);
     await armGmailFault(n.gmail, { mode: 'slow', count: 1, delay_ms: 500 });
 
     const res = await notify(service, { user_id: user.id, type: 'welcome' });
     expect(res.status).toBe(202);
-    expect((await getNotification(service, res.body.notification_id)).last_error).toBe(
+    expect((await getNotification(service, user.id, res.body.notification_id)).last_error).toBe(
       'Gmail did not answer within 200 ms',
     );
     // The sandbox stores the slow message once its delay is over, as Gmail would.
@@ -173,7 +173,7 @@ describe('delivery when a send may have gone through', () => {
     service.worker.start();
     await waitFor(
       'the worker to settle the notification',
-      async () => (await getNotification(service, res.body.notification_id)).status === 'sent',
+      async () => (await getNotification(service, user.id, res.body.notification_id)).status === 'sent',
     );
 
     const mails = await mailsTo(n.gmail, user.email);
@@ -182,7 +182,11 @@ describe('delivery when a send may have gone through', () => {
   });
 
   it('when Gmail takes an unanswered mail only after the first retry was due, the retry waits a send timeout, finds it, and sends no second copy (1 mail)', async () => {
-    const service = track(startService(n, { delivery: { inlineTimeoutMs: 200, sendTimeoutMs: 1_000 } }));
+    const service = track(
+      startService(n, {
+        env: { NOTIFY_INLINE_SEND_TIMEOUT_MS: 200, GMAIL_SEND_TIMEOUT_MS: 1_000 },
+      }),
+    );
     service.worker.start(); // running all along: without the wait it would retry 10 ms after the timeout
     const user = await registerUser(n);
     await armGmailFault(n.gmail, { mode: 'slow', count: 1, delay_ms: 700 });
@@ -191,13 +195,13 @@ describe('delivery when a send may have gone through', () => {
     expect(res.status).toBe(202);
     await waitFor(
       'the worker to settle the notification',
-      async () => (await getNotification(service, res.body.notification_id)).status === 'sent',
+      async () => (await getNotification(service, user.id, res.body.notification_id)).status === 'sent',
     );
 
     // The slow send lands 700 ms after it began, whenever the retry ran: let a second copy show up.
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(await mailsTo(n.gmail, user.email)).toHaveLength(1);
-    expect((await getNotification(service, res.body.notification_id)).attempts).toBe(2);
+    expect((await getNotification(service, user.id, res.body.notification_id)).attempts).toBe(2);
   });
 
   it('when the service died mid-send after Gmail took the mail, the restarted worker marks it sent without sending again', async () => {
@@ -208,10 +212,10 @@ describe('delivery when a send may have gone through', () => {
     await sendDirectly(n, mime);
     await crashed.close();
 
-    const restarted = track(startService(n, { dbPath }));
-    await restarted.worker.runDue();
+    const restarted = track(startService(n, { env: { NOTIFICATION_DB_PATH: dbPath } }));
+    await restarted.delivery.runDue();
 
-    const settled = await getNotification(restarted, id);
+    const settled = await getNotification(restarted, user.id, id);
     expect(settled).toMatchObject({ status: 'sent', attempts: 2 });
     expect(await mailsTo(n.gmail, user.email)).toHaveLength(1);
   });
@@ -222,10 +226,10 @@ describe('delivery when a send may have gone through', () => {
     const { id, crashed } = await leaveSendingRow(dbPath, user, new Date());
     await crashed.close();
 
-    const restarted = track(startService(n, { dbPath }));
-    await restarted.worker.runDue();
+    const restarted = track(startService(n, { env: { NOTIFICATION_DB_PATH: dbPath } }));
+    await restarted.delivery.runDue();
 
-    expect((await getNotification(restarted, id)).status).toBe('sent');
+    expect((await getNotification(restarted, user.id, id)).status).toBe('sent');
     const mails = await mailsTo(n.gmail, user.email);
     expect(mails.map((m) => m.messageId)).toEqual([`<${id}@shop.local>`]);
   });
@@ -241,7 +245,7 @@ async function leaveSendingRow(dbPath: string, user: User, createdAt: Date) {
     { notificationId: id, from: SENDER, to: { name: user.username, address: user.email }, date: new Date() },
     { subject: 'Welcome', text: 'Hello', html: '<p>Hello</p>' },
   );
-  const crashed = startService(n, { dbPath });
+  const crashed = startService(n, { env: { NOTIFICATION_DB_PATH: dbPath } });
   crashed.store.insertOnce({
     id,
     type: 'welcome',

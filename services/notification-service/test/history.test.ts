@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NotificationList } from '@shop/shared/contracts';
-import { bearer, serviceToken, userToken } from '@shop/shared/testing';
+import { bearer, userToken } from '@shop/shared/testing';
+import type { ListFilter } from '../src/data/notificationStore.ts';
 import {
   createOrder,
   registerUser,
@@ -10,7 +11,7 @@ import {
   startNeighbours,
   type Neighbours,
 } from './support/neighbours.ts';
-import { asPaymentService, notify, startService, type TestService } from './support/service.ts';
+import { asPaymentService, asUser, notify, startService, type TestService } from './support/service.ts';
 
 let n: Neighbours;
 let service: TestService;
@@ -72,21 +73,50 @@ describe('GET /api/notifications', () => {
     expect(res.status).toBe(403);
   });
 
-  it('when a service lists, it sees every user, and user_id, order_id, type and limit narrow the list', async () => {
+  it('when a user narrows their own list by order_id, type and limit, only the matching ones come back', async () => {
     service = startService(n);
-    const { ann, bob, order, annReceipt, annWelcome, bobWelcome } = await twoUsersWithMail();
+    const { ann, order, annReceipt, annWelcome } = await twoUsersWithMail();
     const list = async (query: Record<string, string | number>) => {
-      const res = await request(service.app).get('/api/notifications').query(query).set(asPaymentService);
+      const res = await request(service.app).get('/api/notifications').query(query).set(asUser(ann.id));
       expect(res.status).toBe(200);
       return (res.body as { data: { id: string }[] }).data.map((x) => x.id);
     };
 
-    const everyone = await list({});
-    expect(everyone).toEqual(expect.arrayContaining([annReceipt, annWelcome, bobWelcome]));
-    expect(await list({ user_id: bob.id })).toEqual([bobWelcome]);
     expect(await list({ order_id: order.id })).toEqual([annReceipt]);
     expect(await list({ user_id: ann.id, type: 'welcome' })).toEqual([annWelcome]);
-    expect(await list({ user_id: ann.id, limit: 1 })).toEqual([annReceipt]);
+    expect(await list({ limit: 1 })).toEqual([annReceipt]);
+  });
+
+  it('when a service lists notifications or reads one, 403 comes back and nothing is shown', async () => {
+    service = startService(n);
+    const { ann, annWelcome } = await twoUsersWithMail();
+
+    const list = await request(service.app)
+      .get('/api/notifications')
+      .query({ user_id: ann.id })
+      .set(asPaymentService);
+    const one = await request(service.app).get(`/api/notifications/${annWelcome}`).set(asPaymentService);
+
+    for (const res of [list, one]) {
+      expect(res.status).toBe(403);
+      expect(res.body).toMatchObject({ code: 'forbidden' });
+      expect(res.body).not.toHaveProperty('data');
+      expect(res.body).not.toHaveProperty('id');
+    }
+  });
+
+  it('when the store lists, it holds every user, and user_id, order_id, type and limit narrow the list', async () => {
+    service = startService(n);
+    const { ann, bob, order, annReceipt, annWelcome, bobWelcome } = await twoUsersWithMail();
+    const list = (filter: Omit<ListFilter, 'limit'> & { limit?: number }) =>
+      service.store.list({ limit: 50, ...filter }).map((x) => x.id);
+
+    const everyone = list({});
+    expect(everyone).toEqual(expect.arrayContaining([annReceipt, annWelcome, bobWelcome]));
+    expect(list({ user_id: bob.id })).toEqual([bobWelcome]);
+    expect(list({ order_id: order.id })).toEqual([annReceipt]);
+    expect(list({ user_id: ann.id, type: 'welcome' })).toEqual([annWelcome]);
+    expect(list({ user_id: ann.id, limit: 1 })).toEqual([annReceipt]);
   });
 
   it('when the query is bad, 400 names the fields', async () => {
@@ -94,7 +124,7 @@ describe('GET /api/notifications', () => {
     const res = await request(service.app)
       .get('/api/notifications')
       .query({ user_id: 'x', limit: 1000, sort: 'asc' })
-      .set(asPaymentService);
+      .set(asUser(randomUUID()));
 
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
@@ -123,7 +153,7 @@ describe('GET /api/notifications/:id', () => {
       .set(bearer(userToken(bob.id)));
     const unknown = await request(service.app)
       .get(`/api/notifications/${randomUUID()}`)
-      .set(bearer(serviceToken('payment-service')));
+      .set(bearer(userToken(ann.id)));
 
     expect(own.status).toBe(200);
     expect(own.body).toMatchObject({ id: annWelcome, user_id: ann.id, type: 'welcome', status: 'sent' });

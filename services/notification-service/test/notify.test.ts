@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, userToken } from '@shop/shared/testing';
+import { bearer, serviceToken, userToken } from '@shop/shared/testing';
 import {
   createOrder,
   mailsTo,
@@ -101,7 +101,7 @@ describe('POST /api/notify: the receipt', () => {
     expect(ids.size).toBe(1);
     expect(answers.every((a) => a.status === 200 || a.status === 202)).toBe(true);
     const [id] = [...ids];
-    expect((await getNotification(service, id)).status).toBe('sent');
+    expect((await getNotification(service, user.id, id)).status).toBe('sent');
     expect(await mailsTo(n.gmail, user.email)).toHaveLength(1);
   });
 
@@ -116,7 +116,7 @@ describe('POST /api/notify: the receipt', () => {
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('skipped');
     expect(await mailsTo(n.gmail, user.email)).toEqual([]);
-    const stored = await getNotification(service, res.body.notification_id);
+    const stored = await getNotification(service, user.id, res.body.notification_id);
     expect(stored).toMatchObject({ status: 'skipped', attempts: 0, sent_at: null });
     expect(stored.last_error).toMatch(/order_updates/);
   });
@@ -178,6 +178,20 @@ describe('POST /api/notify: who may call it and with what', () => {
 
     expect(res.status).toBe(403);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(await mailsTo(n.gmail, user.email)).toEqual([]);
+  });
+
+  it('when a service the contract does not name (the order-service) calls notify, 403 comes back and nothing is sent', async () => {
+    service = startService(n);
+    const user = await registerUser(n);
+
+    const res = await request(service.app)
+      .post('/api/notify')
+      .set(bearer(serviceToken('order-service')))
+      .send({ user_id: user.id, type: 'welcome' });
+
+    expect(res.status).toBe(403);
+    expect(service.store.list({ user_id: user.id, limit: 10 })).toEqual([]);
     expect(await mailsTo(n.gmail, user.email)).toEqual([]);
   });
 

@@ -1,25 +1,22 @@
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@shop/shared';
-import { documentedRoutes, routesOf, testKeys } from '@shop/shared/testing';
-import { createApp, openNotificationStore } from '../src/app.ts';
-import { openApiDocument } from '../src/http/openapi.ts';
+import { buildOpenApi } from '@shop/shared';
+import { notificationApi } from '@shop/shared/contracts';
+import { documentedRoutes, routesOf, testEnv } from '@shop/shared/testing';
+import { createApp } from '../src/app.ts';
+import { readConfig } from '../src/config.ts';
+import { buildDependencies } from '../src/dependencies.ts';
 
-const store = openNotificationStore(':memory:');
-const app = createApp({
-  store,
-  keys: testKeys,
-  logger: createLogger('notification-service', 'silent'),
-  userServiceUrl: 'http://127.0.0.1:9',
-  orderServiceUrl: 'http://127.0.0.1:9',
-  gmail: { apiUrl: 'http://127.0.0.1:9' },
-  httpTimeoutMs: 100,
-});
-afterAll(() => store.close());
+// Nothing here calls a neighbour or Gmail: the default URLs are never used.
+const deps = buildDependencies(
+  readConfig(testEnv({ NOTIFICATION_DB_PATH: ':memory:', LOG_LEVEL: 'silent' })),
+);
+const app = createApp(deps);
+afterAll(() => deps.close());
 
 describe('API documentation', () => {
   it('documents exactly the routes the service serves', () => {
-    expect(documentedRoutes(openApiDocument)).toEqual(routesOf(app));
+    expect(documentedRoutes(buildOpenApi(notificationApi))).toEqual(routesOf(app));
   });
 
   it('serves the document at /openapi.json and a docs page at /docs', async () => {

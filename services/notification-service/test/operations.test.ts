@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
-import { createLogger, serviceTokenProvider, type RunningServer } from '@shop/shared';
-import { createNotificationClient } from '@shop/shared/clients';
+import { serviceTokenProvider, type RunningServer } from '@shop/shared';
+import { createApiClient } from '@shop/shared/clients';
+import { notificationApi } from '@shop/shared/contracts';
 import { listen, testKeys } from '@shop/shared/testing';
-import { createNotificationService, openNotificationStore } from '../src/app.ts';
 import {
   createOrder,
   mailsTo,
@@ -14,7 +14,7 @@ import {
   startNeighbours,
   type Neighbours,
 } from './support/neighbours.ts';
-import { FAST_DELIVERY, notify, startService, type TestService } from './support/service.ts';
+import { notify, startService, type TestService } from './support/service.ts';
 
 let n: Neighbours;
 let service: TestService | undefined;
@@ -43,14 +43,8 @@ async function deadUrl(): Promise<string> {
 
 describe('health, readiness and metrics', () => {
   it('when the store is open, /health and /ready answer 200; once it is closed, /ready answers 503', async () => {
-    const store = openNotificationStore(':memory:');
-    const { app } = createNotificationService({
-      store,
-      keys: testKeys,
-      userServiceUrl: n.users.url,
-      orderServiceUrl: n.orders.url,
-      gmail: { apiUrl: n.gmail.url },
-    });
+    service = startService(n);
+    const { app, store } = service;
 
     expect((await request(app).get('/health')).body).toEqual({
       status: 'ok',
@@ -86,17 +80,7 @@ describe('health, readiness and metrics', () => {
 
 describe('when a neighbour is down', () => {
   it('when the user-service is down, notify answers 503 and records nothing, so a later call can still send', async () => {
-    const store = openNotificationStore(':memory:');
-    const down = createNotificationService({
-      store,
-      keys: testKeys,
-      logger: createLogger('notification-service', 'silent'),
-      userServiceUrl: await deadUrl(),
-      orderServiceUrl: n.orders.url,
-      gmail: { apiUrl: n.gmail.url },
-      httpTimeoutMs: 500,
-      delivery: FAST_DELIVERY,
-    });
+    const down = startService(n, { env: { USER_SERVICE_URL: await deadUrl(), HTTP_TIMEOUT_MS: 500 } });
     const user = await registerUser(n);
 
     const res = await notify(down, { user_id: user.id, type: 'welcome' });
@@ -104,8 +88,8 @@ describe('when a neighbour is down', () => {
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ code: 'user_service_unavailable' });
     expect(JSON.stringify(res.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
-    expect(store.list({ limit: 10 })).toEqual([]);
-    store.close();
+    expect(down.store.list({ limit: 10 })).toEqual([]);
+    await down.close();
 
     service = startService(n);
     const retried = await notify(service, { user_id: user.id, type: 'welcome' });
@@ -114,49 +98,77 @@ describe('when a neighbour is down', () => {
   });
 
   it('when the order-service is down, notify for a receipt answers 503', async () => {
-    const store = openNotificationStore(':memory:');
-    const down = createNotificationService({
-      store,
-      keys: testKeys,
-      userServiceUrl: n.users.url,
-      orderServiceUrl: await deadUrl(),
-      gmail: { apiUrl: n.gmail.url },
-      httpTimeoutMs: 500,
-    });
+    service = startService(n, { env: { ORDER_SERVICE_URL: await deadUrl(), HTTP_TIMEOUT_MS: 500 } });
     const user = await registerUser(n);
 
-    const res = await notify(down, { user_id: user.id, order_id: randomUUID() });
+    const res = await notify(service, { user_id: user.id, order_id: randomUUID() });
 
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ code: 'order_service_unavailable' });
-    store.close();
+  });
+});
+
+describe('when a neighbour answers but not usefully', () => {
+  /** A user-service in name only: every call gets `status` with `body`. */
+  async function userServiceAnswering(status: number, body: object): Promise<RunningServer> {
+    const app = express();
+    app.use((_req, res) => {
+      res.status(status).json(body);
+    });
+    return listen(app);
+  }
+
+  it('when the user-service answers 200 with a body that is not a user, notify answers 502 upstream_error and records nothing', async () => {
+    server = await userServiceAnswering(200, { id: 'not-a-uuid' });
+    service = startService(n, { env: { USER_SERVICE_URL: server.url } });
+    const userId = randomUUID();
+
+    const res = await notify(service, { user_id: userId, type: 'welcome' });
+
+    expect(res.status).toBe(502);
+    expect(res.body).toMatchObject({ code: 'upstream_error' });
+    expect(service.store.list({ user_id: userId, limit: 10 })).toEqual([]);
+  });
+
+  it('when the user-service answers 500, notify answers 503 user_service_unavailable and records nothing', async () => {
+    server = await userServiceAnswering(500, { code: 'internal_error' });
+    service = startService(n, { env: { USER_SERVICE_URL: server.url } });
+    const userId = randomUUID();
+
+    const res = await notify(service, { user_id: userId, type: 'welcome' });
+
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ code: 'user_service_unavailable' });
+    expect(service.store.list({ user_id: userId, limit: 10 })).toEqual([]);
+  });
+
+  it('when the user-service refuses the call with a 403, notify answers 502 upstream_error', async () => {
+    server = await userServiceAnswering(403, { code: 'forbidden' });
+    service = startService(n, { env: { USER_SERVICE_URL: server.url } });
+
+    const res = await notify(service, { user_id: randomUUID(), type: 'welcome' });
+
+    expect(res.status).toBe(502);
+    expect(res.body).toMatchObject({ code: 'upstream_error' });
   });
 });
 
 describe('running as a real server', () => {
   it('when started on a port with its worker, a neighbour can notify it over HTTP and the worker stops cleanly', async () => {
-    const store = openNotificationStore(':memory:');
-    const running = createNotificationService({
-      store,
-      keys: testKeys,
-      userServiceUrl: n.users.url,
-      orderServiceUrl: n.orders.url,
-      gmail: { apiUrl: n.gmail.url },
-    });
+    const running = startService(n);
+    server = await listen(running.app, undefined, running.close);
     running.worker.start();
-    server = await listen(running.app, undefined, async () => {
-      await running.worker.stop();
-      store.close();
-    });
     const user = await registerUser(n);
 
-    const client = createNotificationClient({
+    const client = createApiClient(notificationApi, {
       baseURL: server.url,
       timeoutMs: 5_000,
       token: serviceTokenProvider(testKeys.serviceSecret, 'user-service'),
     });
 
-    expect(await client.notify({ user_id: user.id, type: 'welcome' })).toMatchObject({ status: 'sent' });
+    expect(await client.call('notify', { body: { user_id: user.id, type: 'welcome' } })).toMatchObject({
+      status: 'sent',
+    });
     expect(await mailsTo(n.gmail, user.email)).toHaveLength(1);
   });
 });

@@ -1,67 +1,68 @@
+import type { Express } from 'express';
 import request from 'supertest';
-import { createLogger, type Logger } from '@shop/shared';
+import type { Logger } from '@shop/shared';
 import type { Notification } from '@shop/shared/contracts';
-import { bearer, serviceToken, testKeys } from '@shop/shared/testing';
-import {
-  createNotificationService,
-  openNotificationStore,
-  type DeliveryOptions,
-  type NotificationService,
-  type NotificationStore,
-} from '../../src/app.ts';
+import { bearer, serviceToken, testEnv, userToken } from '@shop/shared/testing';
+import { createApp } from '../../src/app.ts';
+import { readConfig } from '../../src/config.ts';
+import { buildDependencies, type Dependencies } from '../../src/dependencies.ts';
 import type { Neighbours } from './neighbours.ts';
 
 /** The sender every test uses; its non-ASCII name must survive the trip through MIME. */
 export const SENDER = 'Café Shop <shop@example.com>';
 
 /** Short delays so retries happen within a test. */
-export const FAST_DELIVERY: Partial<DeliveryOptions> = {
-  retryBaseMs: 10,
-  retryMaxMs: 40,
-  workerIntervalMs: 10,
-  inlineTimeoutMs: 1_000,
-  sendTimeoutMs: 1_000,
+export const FAST_DELIVERY = {
+  NOTIFY_RETRY_BASE_MS: 10,
+  NOTIFY_RETRY_MAX_MS: 40,
+  NOTIFY_WORKER_INTERVAL_MS: 10,
+  NOTIFY_INLINE_SEND_TIMEOUT_MS: 1_000,
+  GMAIL_SEND_TIMEOUT_MS: 1_000,
 };
 
-export interface TestService extends NotificationService {
-  store: NotificationStore;
-  /** Stops the worker (waiting for a try in progress), then closes the database. */
-  close(): Promise<void>;
+type Variables = Record<string, string | number | undefined>;
+
+/** The service's dependencies and its app; `close()` stops the worker, then closes the database. */
+export type TestService = Dependencies & { app: Express };
+
+/**
+ * The notification-service built as main.ts builds it (its worker not started), over a throw-away
+ * database, calling the neighbours and the Gmail sandbox with fast retries. `env` overrides any
+ * variable (NOTIFICATION_DB_PATH for a file, to test restarts); `logger` captures its log lines.
+ */
+export function startService(n: Neighbours, options: { env?: Variables; logger?: Logger } = {}): TestService {
+  const config = readConfig(
+    testEnv({
+      LOG_LEVEL: 'silent',
+      NOTIFICATION_DB_PATH: ':memory:',
+      USER_SERVICE_URL: n.users.url,
+      ORDER_SERVICE_URL: n.orders.url,
+      GMAIL_API_URL: n.gmail.url,
+      GMAIL_SENDER: SENDER,
+      HTTP_TIMEOUT_MS: 2_000,
+      ...FAST_DELIVERY,
+      ...options.env,
+    }),
+  );
+  const deps = buildDependencies(config, { logger: options.logger });
+  return { ...deps, app: createApp(deps) };
 }
 
-export function startService(
-  n: Neighbours,
-  options: { dbPath?: string; logger?: Logger; delivery?: Partial<DeliveryOptions> } = {},
-): TestService {
-  const store = openNotificationStore(options.dbPath ?? ':memory:');
-  const service = createNotificationService({
-    store,
-    keys: testKeys,
-    logger: options.logger ?? createLogger('notification-service', 'silent'),
-    userServiceUrl: n.users.url,
-    orderServiceUrl: n.orders.url,
-    gmail: { apiUrl: n.gmail.url, sender: SENDER },
-    httpTimeoutMs: 2_000,
-    delivery: { ...FAST_DELIVERY, ...options.delivery },
-  });
-  return {
-    ...service,
-    store,
-    close: async () => {
-      await service.worker.stop();
-      store.close();
-    },
-  };
-}
-
+/** The payment-service, which asks for receipts. */
 export const asPaymentService = bearer(serviceToken('payment-service'));
+export const asUser = (userId: string) => bearer(userToken(userId));
 
 export function notify(service: Pick<TestService, 'app'>, body: Record<string, unknown>) {
   return request(service.app).post('/api/notify').set(asPaymentService).send(body);
 }
 
-export async function getNotification(service: Pick<TestService, 'app'>, id: string): Promise<Notification> {
-  const res = await request(service.app).get(`/api/notifications/${id}`).set(asPaymentService);
+/** A notification as its user reads it. */
+export async function getNotification(
+  service: Pick<TestService, 'app'>,
+  userId: string,
+  id: string,
+): Promise<Notification> {
+  const res = await request(service.app).get(`/api/notifications/${id}`).set(asUser(userId));
   if (res.status !== 200) throw new Error(`GET notification answered ${res.status}: ${res.text}`);
   return res.body as Notification;
 }
