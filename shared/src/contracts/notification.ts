@@ -99,11 +99,17 @@ export const notificationApi = defineApi({
       method: 'get',
       path: '/api/notifications',
       summary: "The caller's notifications, newest first",
+      description:
+        "Only the calling user's own: `order_id`, `type` and `limit` narrow the list; `user_id` may be given, but only as the caller's own id.",
       access: { user: true },
       query: ListNotificationsQuery,
       responses: {
         200: { description: 'The notifications.', schema: NotificationList },
-        403: { description: "A user asked for another user's notifications.", codes: ['forbidden'] },
+        403: {
+          description:
+            "A service token (only a user may call this), or a user asked for another user's notifications.",
+          codes: ['forbidden'],
+        },
       },
     }),
     getNotification: endpoint({
