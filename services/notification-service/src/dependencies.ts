@@ -56,6 +56,7 @@ export function buildDependencies(config: Config, given: { logger?: Logger } = {
 
   const neighbour = {
     timeoutMs: config.HTTP_TIMEOUT_MS,
+    retries: config.HTTP_RETRIES,
     token: serviceTokenProvider(keys.serviceSecret, 'notification-service'),
     metrics,
   };
