@@ -8,23 +8,15 @@ import {
   readConfig as readOrderConfig,
 } from '@shop/order-service';
 import {
-  ServiceMetrics,
-  apiRouter,
-  conflict,
-  createLogger,
-  createServiceApp,
-  forbidden,
-  notFound,
-  unauthorized,
-  type Implementation,
-  type Logger,
-  type Principal,
-  type RunningServer,
-} from '@shop/shared';
-import { userApi, type Order, type Preferences, type User } from '@shop/shared/contracts';
-import { bearer, listen, serviceToken, testEnv, testKeys, userToken, waitUntil } from '@shop/shared/testing';
+  buildDependencies as buildUserDependencies,
+  createApp as createUserApp,
+  readConfig as readUserConfig,
+} from '@shop/user-service';
+import { createLogger, type Logger, type RunningServer } from '@shop/shared';
+import type { Order, User } from '@shop/shared/contracts';
+import { bearer, listen, serviceToken, testEnv, userToken, waitUntil } from '@shop/shared/testing';
 
-/** The user-service, order-service and Gmail sandbox, each on 127.0.0.1 and a free port. */
+/** The real user-service, order-service and Gmail sandbox, each on 127.0.0.1 and a free port. */
 export interface Neighbours {
   users: RunningServer;
   orders: RunningServer;
@@ -54,83 +46,21 @@ async function startOrderService(logger: Logger): Promise<RunningServer> {
 }
 
 /**
- * The user-service neighbour - for now a STAND-IN, and the one place to change when the
- * user-service's move onto the one service shape lands. The user-service in this tree still has
- * its old `createApp({ store, keys, config })`, written against shared pieces that are gone
- * (requireAuth, the per-service clients, createServiceApp without `api`), so it cannot start.
- * Until then this serves the user-service's contract (`userApi`: its validation and access lists
- * through the shared apiRouter, so the notification-service's token and calls are checked as the
- * real service checks them) over users kept in memory. Login is not served: tests sign user
- * tokens themselves. Once the user-service lands, the body becomes
- *
- *   const deps = buildDependencies(readConfig(testEnv({ USER_DB_PATH: ':memory:', BCRYPT_COST: 4,
- *     USER_REGISTER_RATE_LIMIT: 0, NOTIFICATION_SERVICE_URL: 'http://127.0.0.1:9' })), { logger });
- *   return listen(createApp(deps), logger, deps.close);
- *
- * with those three from '@shop/user-service' (registration's own welcome call going nowhere:
- * port 9 refuses, and these tests call notify themselves).
+ * The real user-service, built the way its main.ts builds it, over a throw-away database: cheap
+ * bcrypt, no registration limit, and registration's own welcome call going nowhere (port 9
+ * refuses): these tests call notify themselves.
  */
 async function startUserService(logger: Logger): Promise<RunningServer> {
-  const users = new Map<string, User>();
-  const preferences = new Map<string, Preferences>();
-  const visibleUser = (caller: Principal, id: string): User => {
-    if (caller.kind === 'user' && caller.userId !== id) {
-      throw forbidden('You may only read your own account.', 'not_your_account');
-    }
-    const user = users.get(id);
-    if (!user) throw notFound('No user has this id.', 'user_not_found');
-    return user;
-  };
-  const routes: Implementation<typeof userApi> = {
-    register: ({ body }) => {
-      const taken = [...users.values()];
-      if (taken.some((u) => u.email === body.email)) throw conflict('The email is taken.', 'email_taken');
-      if (taken.some((u) => u.username === body.username))
-        throw conflict('The username is taken.', 'username_taken');
-      const user = {
-        id: randomUUID(),
-        username: body.username,
-        email: body.email,
-        created_at: new Date().toISOString(),
-      };
-      users.set(user.id, user);
-      preferences.set(user.id, {
-        user_id: user.id,
-        order_updates: { email: true },
-        welcome: { email: true },
-        updated_at: null,
-      });
-      return { status: 201, body: user };
-    },
-    login: () => {
-      throw unauthorized('The stand-in user-service keeps no passwords.', 'invalid_credentials');
-    },
-    me: ({ caller }) => ({ status: 200, body: visibleUser(caller, caller.userId) }),
-    getUser: ({ params, caller }) => ({ status: 200, body: visibleUser(caller, params.id) }),
-    getPreferences: ({ params, caller }) => {
-      visibleUser(caller, params.id);
-      return { status: 200, body: preferences.get(params.id)! };
-    },
-    updatePreferences: ({ params, body, caller }) => {
-      visibleUser(caller, params.id);
-      const current = preferences.get(params.id)!;
-      const updated: Preferences = {
-        ...current,
-        order_updates: { ...current.order_updates, ...body.order_updates },
-        welcome: { ...current.welcome, ...body.welcome },
-        updated_at: new Date().toISOString(),
-      };
-      preferences.set(params.id, updated);
-      return { status: 200, body: updated };
-    },
-  };
-  const app = createServiceApp({
-    api: userApi,
-    routes: apiRouter(userApi, routes, testKeys),
-    logger,
-    metrics: new ServiceMetrics('user-service'),
-  });
-  return listen(app, logger);
+  const config = readUserConfig(
+    testEnv({
+      USER_DB_PATH: ':memory:',
+      BCRYPT_COST: 4,
+      USER_REGISTER_RATE_LIMIT: 0,
+      NOTIFICATION_SERVICE_URL: 'http://127.0.0.1:9',
+    }),
+  );
+  const deps = await buildUserDependencies(config, { logger });
+  return listen(createUserApp(deps), logger, deps.close);
 }
 
 /** Registers a user through the user-service, with a fresh name and address. */
