@@ -67,7 +67,7 @@ describe('the layout every service follows', () => {
           .map((t) => t.file),
       ]),
     );
-    for (const [path, where] of Object.entries(written)) {
+    for (const [path, where] of Object.entries(written) as [string, string[]][]) {
       expect(where, path).toHaveLength(1);
       expect(where[0], path).toMatch(/^shared\/src\/contracts\//);
     }

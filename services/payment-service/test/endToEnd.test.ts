@@ -1,21 +1,13 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGmailSandbox, type MessageView, type RunningGmailSandbox } from '@shop/gmail-sandbox';
-import { createNotificationService, openNotificationStore } from '@shop/notification-service/app';
-import { createApp as createUserApp, createSqliteUserStore } from '@shop/user-service/app';
+import * as notificationService from '@shop/notification-service';
+import * as userService from '@shop/user-service';
 import { startStripeSandbox, type RunningStripeSandbox } from '@shop/stripe-sandbox';
-import { createLogger, serviceTokenProvider, type RunningServer } from '@shop/shared';
-import { createNotificationClient, createOrderClient } from '@shop/shared/clients';
+import { createLogger, type RunningServer } from '@shop/shared';
 import type { User } from '@shop/shared/contracts';
-import { listen, testKeys } from '@shop/shared/testing';
-import {
-  createApp,
-  createPayments,
-  createStripeClient,
-  openPaymentStore,
-  startPaymentWorker,
-  type PaymentWorker,
-} from '../src/app.ts';
+import { listen, testEnv } from '@shop/shared/testing';
+import { buildDependencies, createApp, readConfig } from '../src/index.ts';
 import { orderStatus, placeOrder, startOrderService, type OrderService } from './support/neighbours.ts';
 import { asUser, intents, waitFor, WEBHOOK_SECRET } from './support/harness.ts';
 
@@ -26,67 +18,60 @@ let orders: OrderService;
 let users: RunningServer;
 let notifications: RunningServer;
 let payments: RunningServer;
-let stopWorkers: () => Promise<void>;
 
 beforeAll(async () => {
   const quiet = createLogger('e2e', 'silent');
   stripe = await startStripeSandbox({ port: 0, webhookSecret: WEBHOOK_SECRET });
   gmail = await startGmailSandbox({ port: 0 });
   orders = await startOrderService();
-  const userStore = createSqliteUserStore(':memory:');
-  users = await listen(
-    createUserApp({
-      store: userStore,
-      keys: testKeys,
-      logger: quiet,
+  // Each service is built as its main.ts builds it, from variables.
+  const userDeps = await userService.buildDependencies(
+    userService.readConfig(
       // The welcome mail is not what this test is about: it goes nowhere (port 9 refuses).
-      config: { BCRYPT_COST: 4, NOTIFICATION_SERVICE_URL: 'http://127.0.0.1:9', USER_REGISTER_RATE_LIMIT: 0 },
-    }),
-    quiet,
-    () => userStore.close(),
+      testEnv({ USER_DB_PATH: ':memory:', BCRYPT_COST: 4, NOTIFICATION_SERVICE_URL: 'http://127.0.0.1:9' }),
+    ),
+    { logger: quiet },
   );
-  const notificationStore = openNotificationStore(':memory:');
-  const notification = createNotificationService({
-    store: notificationStore,
-    keys: testKeys,
-    logger: quiet,
-    userServiceUrl: users.url,
-    orderServiceUrl: orders.url,
-    gmail: { apiUrl: gmail.url },
-  });
-  notification.worker.start();
-  notifications = await listen(notification.app, quiet, () => notificationStore.close());
+  users = await listen(userService.createApp(userDeps), quiet, userDeps.close);
+  const notificationDeps = notificationService.buildDependencies(
+    notificationService.readConfig(
+      testEnv({
+        NOTIFICATION_DB_PATH: ':memory:',
+        USER_SERVICE_URL: users.url,
+        ORDER_SERVICE_URL: orders.url,
+        GMAIL_API_URL: gmail.url,
+      }),
+    ),
+    { logger: quiet },
+  );
+  notifications = await listen(
+    notificationService.createApp(notificationDeps),
+    quiet,
+    notificationDeps.close,
+  );
+  notificationDeps.worker.start();
 
-  const store = openPaymentStore(':memory:');
-  const token = serviceTokenProvider(testKeys.serviceSecret, 'payment-service');
-  const service = createPayments({
-    logger: quiet,
-    store,
-    stripe: createStripeClient({
-      secretKey: 'sk_test_sandbox',
-      apiUrl: stripe.url,
-      timeoutMs: 5_000,
-      maxNetworkRetries: 2,
-    }),
-    orders: createOrderClient({ baseURL: orders.url, timeoutMs: 2_000, token }),
-    notifications: createNotificationClient({ baseURL: notifications.url, timeoutMs: 5_000, token }),
-  });
-  const worker: PaymentWorker = startPaymentWorker(service, { intervalMs: 50 });
-  payments = await listen(
-    createApp({ logger: quiet, keys: testKeys, payments: service, webhookSecret: WEBHOOK_SECRET }),
-    quiet,
-    () => store.close(),
+  const paymentDeps = buildDependencies(
+    readConfig(
+      testEnv({
+        PAYMENT_DB_PATH: ':memory:',
+        ORDER_SERVICE_URL: orders.url,
+        NOTIFICATION_SERVICE_URL: notifications.url,
+        STRIPE_API_URL: stripe.url,
+        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        STRIPE_TIMEOUT_MS: 5_000,
+        PAYMENT_WORKER_INTERVAL_MS: 50,
+      }),
+    ),
+    { logger: quiet },
   );
+  payments = await listen(createApp(paymentDeps), quiet, paymentDeps.close);
+  paymentDeps.worker.start();
   stripe.setWebhookUrl(`${payments.url}/api/webhooks/stripe`);
-  stopWorkers = async () => {
-    await worker.stop();
-    await notification.worker.stop();
-  };
 });
 
 afterAll(async () => {
   stripe.setWebhookUrl(null);
-  await stopWorkers();
   await payments.close();
   await notifications.close();
   await Promise.all([users.close(), orders.close(), gmail.close(), stripe.close()]);

@@ -44,7 +44,7 @@ export interface Endpoint {
   /** Unique across the shop; the OpenAPI operationId. */
   operationId: string;
   method: Method;
-  /** Express-style path, e.g. `/api/order/:id`. */
+  /** Express-style path, with `:name` parameters, e.g. `/api/things/:id`. */
   path: string;
   /** Groups the operation in the docs (e.g. `orders`, `payments`). */
   tag: string;
