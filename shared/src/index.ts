@@ -15,7 +15,7 @@ export * from './auth/authenticate.ts';
 export * from './auth/devKeys.ts';
 export * from './auth/tokens.ts';
 export * from './client/createHttpClient.ts';
-export * from './db/openSqlite.ts';
+export * from './db/index.ts';
 export * from './metrics/metrics.ts';
 export * from './money.ts';
 export * from './openapi/index.ts';

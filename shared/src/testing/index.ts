@@ -40,3 +40,4 @@ export function listen(
 }
 export * from './routes.ts';
 export * from './waitUntil.ts';
+export * from './scratchFilesystems.ts';
