@@ -1,10 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Router } from 'express';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -16,11 +12,13 @@ import {
 } from '../src/index.ts';
 import {
   captureLogs,
+  holdWriteLock,
   listen,
   mountExt4,
   mountTmpfs,
   scratchMountProblem,
   type ScratchExt4,
+  type LockHolder,
   type ScratchFilesystem,
 } from '../src/testing/index.ts';
 
@@ -170,47 +168,21 @@ describe.skipIf(ext4Problem)('a filesystem turned read-only (ext4 after a disk e
 describe('a database locked by another process', () => {
   let dir: string;
   let ledger: Ledger;
-  let holder: ChildProcess | undefined;
+  let holder: LockHolder | undefined;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ledger-lock-'));
     ledger = await startLedger(join(dir, 'ledger.sqlite'));
   });
-  afterEach(() => holder?.kill('SIGKILL'));
+  afterEach(() => holder?.kill());
   afterAll(async () => {
     await ledger?.server.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Another process opens the file and holds its write lock (BEGIN IMMEDIATE) until released. */
-  async function holdWriteLock(path: string): Promise<() => Promise<void>> {
-    const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
-    const child = spawn(
-      process.execPath,
-      [
-        '-e',
-        `const db = new (require(${JSON.stringify(sqlite)}))(${JSON.stringify(path)});
-         db.exec('BEGIN IMMEDIATE');
-         console.log('locked');
-         process.stdin.on('end', () => { db.exec('ROLLBACK'); db.close(); process.exit(0); });
-         process.stdin.resume();`,
-      ],
-      { stdio: ['pipe', 'pipe', 'inherit'] },
-    );
-    holder = child;
-    const lines = createInterface({ input: child.stdout! });
-    const [line] = (await once(lines, 'line')) as [string];
-    expect(line).toBe('locked');
-    return async () => {
-      const exited = once(child, 'exit');
-      child.stdin!.end();
-      await exited;
-    };
-  }
-
   it('when another process holds the write lock, writes answer 503 store_busy within 0.5 s while /health answers at once; reads work; once released, writes work again', async () => {
     expect((await ledger.post()).status).toBe(201);
-    const release = await holdWriteLock(ledger.db.name);
+    holder = await holdWriteLock(ledger.db.name);
 
     const [first, second, health] = await Promise.all([ledger.post(), ledger.post(), ledger.get('/health')]);
     for (const refused of [first, second]) {
@@ -224,7 +196,8 @@ describe('a database locked by another process', () => {
     expect((await ledger.get('/entries/count')).status, 'reads do not need the write lock').toBe(200);
     expect((await ledger.get('/ready')).body).toMatchObject({ code: 'not_ready', reason: 'store_busy' });
 
-    await release();
+    await holder.release();
+    holder = undefined;
     expect((await ledger.post()).status).toBe(201);
     expect((await ledger.get('/ready')).status).toBe(200);
   });
