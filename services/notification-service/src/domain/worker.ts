@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { withRequestId, type Logger } from '@shop/shared';
+import { StorageBackoff, storageFault, withRequestId, type Logger, type StorageFault } from '@shop/shared';
 import type { NotificationStore } from '../data/notificationStore.ts';
 import { addMs, leaseMs } from './backoff.ts';
 import type { Delivery } from './delivery.ts';
@@ -26,13 +26,15 @@ export interface DeliveryWorker {
 /**
  * Retries queued mails when their time comes, and takes over rows left in `sending` by a process
  * that died mid-send once their lease has run out. All its state is in the store, so a restarted
- * service resumes where the last one stopped.
+ * service resumes where the last one stopped. While the store cannot be written, the pause between
+ * passes grows (StorageBackoff) instead of failing every interval.
  */
 export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
   const { store, delivery, logger, now, intervalMs, sendTimeoutMs } = deps;
   let running = false;
   let timer: NodeJS.Timeout | undefined;
-  let pass: Promise<void> = Promise.resolve();
+  let current: Promise<void> = Promise.resolve();
+  const backoff = new StorageBackoff(intervalMs);
 
   // One row at a time, so each lease starts when its own try does.
   const drain = async (keepGoing: () => boolean) => {
@@ -52,16 +54,29 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
     timer.unref(); // never what keeps a process (or a test run) alive
   };
 
+  async function pass(): Promise<StorageFault | undefined> {
+    try {
+      await withRequestId(`worker-${randomUUID()}`, () => drain(() => running));
+    } catch (error) {
+      const fault = storageFault(error);
+      if (fault) return fault;
+      logger.error({ err: error }, 'delivery worker pass failed');
+    }
+    return undefined;
+  }
+
   function tick() {
     timer = undefined;
-    pass = withRequestId(`worker-${randomUUID()}`, () => drain(() => running))
-      .then(
-        () => undefined,
-        (error: unknown) => logger.error({ err: error }, 'delivery worker pass failed'),
-      )
-      .finally(() => {
-        if (running) schedule(intervalMs);
-      });
+    current = pass().then((fault) => {
+      const delayMs = backoff.after(fault);
+      if (fault) {
+        logger.error(
+          { code: fault.code, sqlite_code: fault.sqliteCode, retry_in_ms: delayMs },
+          'delivery worker stopped at a storage fault; backing off',
+        );
+      }
+      if (running) schedule(delayMs);
+    });
   }
 
   return {
@@ -74,7 +89,7 @@ export function createDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
       running = false;
       clearTimeout(timer);
       timer = undefined;
-      await pass;
+      await current;
     },
     runDue: () => drain(() => true),
   };

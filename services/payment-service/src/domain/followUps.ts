@@ -1,4 +1,4 @@
-import { statusOf } from '@shop/shared';
+import { isStorageFault, statusOf } from '@shop/shared';
 import type { FollowUp, PaymentRecord } from '../data/paymentStore.ts';
 import { retryDelay, type PaymentsContext } from './context.ts';
 import { refundIfOrderCancelled } from './cancelledOrderRefund.ts';
@@ -77,6 +77,8 @@ export function createFollowUpRunner(ctx: PaymentsContext): FollowUpRunner {
       store.followUps.complete(step.id);
       logger.info({ ...log, order_id: payment.order_id }, 'follow-up done');
     } catch (error) {
+      // Done but not recorded: the step stays claimed and is retried (idempotently) when its lease ends.
+      if (isStorageFault(error)) throw error;
       const reason = `${step.step} ${describe(error)}`;
       const status = statusOf(error);
       if (step.step === 'mark_paid' && status === 409) {

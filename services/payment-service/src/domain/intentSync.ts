@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { isStorageFault } from '@shop/shared';
 import { PAYMENT_STATUSES, type PaymentStatus } from '@shop/shared/contracts';
 import type { IntentState, PaymentRecord } from '../data/paymentStore.ts';
 import { retryDelay, type PaymentsContext } from './context.ts';
@@ -98,6 +99,7 @@ export async function reconcile(ctx: PaymentsContext, paymentId: string): Promis
     try {
       return await refreshIntent(ctx, payment);
     } catch (error) {
+      if (isStorageFault(error)) throw error; // Stripe answered; recording it failed: not a Stripe failure
       const delay = retryDelay(ctx.retryBaseMs, payment.sync_failures);
       ctx.store.deferSync(payment.id, Date.now() + delay);
       ctx.logger.warn(
