@@ -1,14 +1,15 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openSqlite } from '@shop/shared';
 import { authEnvFor, holdWriteLock, type LockHolder } from '@shop/shared/testing';
 import { call, eventually } from '../../e2e/support/api.ts';
 import { REPO_ROOT } from '../../scripts/stack/processes.ts';
+import { openPaymentStore } from '../../services/payment-service/src/data/sqlitePaymentStore.ts';
 import { faultControls, type FaultControls } from '../support/faultsControl.ts';
 import { shopClient, type Customer, type ShopClient } from '../support/flowShop.ts';
 import { startStorageStack, storageStackProblem, type StorageStack } from '../support/storageStack.ts';
@@ -237,15 +238,14 @@ describe.skipIf(problem)('a damaged payment database at start-up', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** A payment-service database file of about 1 MB, closed. */
+  /** A real payment-service database of 2,000 payments (about 1 MB), closed. */
   function storeFile(name: string): string {
     const path = join(dir, name);
-    const db = openSqlite(path, ['CREATE TABLE filler (text TEXT NOT NULL)']);
-    const insert = db.prepare('INSERT INTO filler (text) VALUES (?)');
-    db.transaction(() => {
-      for (let i = 0; i < 2_000; i++) insert.run(`row ${i} ${'x'.repeat(400)}`);
-    })();
-    db.close();
+    const store = openPaymentStore(path);
+    for (let i = 0; i < 2_000; i++) {
+      store.createPayment({ order_id: randomUUID(), user_id: randomUUID(), amount: 3998, currency: 'USD' });
+    }
+    store.close();
     return path;
   }
 
@@ -288,7 +288,8 @@ describe.skipIf(problem)('a damaged payment database at start-up', () => {
       });
       let stderr = '';
       child.stderr.on('data', (chunk) => (stderr += String(chunk)));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      // A service that starts on the damaged file keeps running: stop it, the test then fails.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       const [code] = (await once(child, 'exit')) as [number | null];
       clearTimeout(timer);
       expect(code, stderr).toBe(1);
