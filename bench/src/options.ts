@@ -1,4 +1,4 @@
-export const SCENARIOS = ['order-get', 'order-post', 'login', 'pay-order', 'growth'] as const;
+export const SCENARIOS = ['order-get', 'order-post', 'login', 'pay-order', 'durability', 'growth'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {

@@ -1,5 +1,6 @@
 import type { BenchReport } from './runBench.ts';
 import { RSS_LIMIT_MB } from './runBench.ts';
+import type { Row } from './rows.ts';
 
 const metText = (met: boolean | null) => (met === null ? '' : met ? 'yes' : 'NO');
 
@@ -29,6 +30,7 @@ export function formatReport(report: BenchReport): string {
       metText(s.met),
     ]),
   );
+  const durability = durabilityTable(report.rows);
   const problems = Object.entries(report.logProblems)
     .filter(([, found]) => found.count > 0)
     .map(([name, found]) => `${name}: ${found.count} warning/error log lines, first: ${found.first[0]}`);
@@ -39,10 +41,47 @@ export function formatReport(report: BenchReport): string {
     `${report.options.durationSec} s per scenario, ${report.options.connections} connections, LOG_LEVEL=${report.options.logLevel}`,
     '',
     results,
+    ...(durability ? ['', durability] : []),
     '',
     memory,
     ...(problems.length ? ['', ...problems] : []),
   ].join('\n');
+}
+
+/**
+ * The same load with the services committing at synchronous=FULL (now) and NORMAL (before), side
+ * by side; undefined when the run did not measure both.
+ */
+function durabilityTable(rows: Row[]): string | undefined {
+  const measured = (comparable: string, synchronous: string) =>
+    rows.find((r) => r.detail?.comparable === comparable && r.detail?.synchronous === synchronous);
+  const pairs = ['order POST', 'pay-order'].flatMap((comparable) => {
+    const full = measured(comparable, 'FULL');
+    const normal = measured(comparable, 'NORMAL');
+    return full && normal ? [[comparable, full, normal] as const] : [];
+  });
+  if (pairs.length === 0) return undefined;
+  const cpu = (r: Row) => systemCpu(r.load.cpuUsPerRequest);
+  return table(
+    [
+      'synchronous: FULL vs NORMAL',
+      'req/s FULL',
+      'req/s NORMAL',
+      'p99 ms FULL',
+      'p99 ms NORMAL',
+      'CPU us/req FULL',
+      'CPU us/req NORMAL',
+    ],
+    pairs.map(([comparable, full, normal]) => [
+      comparable,
+      full.load.requestsPerSec.toFixed(0),
+      normal.load.requestsPerSec.toFixed(0),
+      full.load.p99Ms.toFixed(1),
+      normal.load.p99Ms.toFixed(1),
+      cpu(full).toFixed(0),
+      cpu(normal).toFixed(0),
+    ]),
+  );
 }
 
 /** CPU of every server process per request: what one request costs the whole system. */

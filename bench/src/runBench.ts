@@ -2,18 +2,21 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { createContext, type RssRecord } from './context.ts';
 import type { BenchOptions, ScenarioName } from './options.ts';
 import { row, type Baselines, type Row } from './rows.ts';
+import { durability } from './scenarios/durability.ts';
 import { growth } from './scenarios/growth.ts';
 import { login } from './scenarios/login.ts';
 import { orderGet, orderPost } from './scenarios/orders.ts';
 import { payOrder } from './scenarios/payOrder.ts';
 import type { Scenario } from './scenarios/scenario.ts';
 
-// Run order matters: growth swaps the order database, so it goes last.
+// Run order matters: durability restarts the services on synchronous=NORMAL and back, and growth
+// swaps the order database, so it goes last.
 const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
   'order-get': orderGet,
   'order-post': orderPost,
   login,
   'pay-order': payOrder,
+  durability,
   growth,
 };
 

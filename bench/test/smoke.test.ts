@@ -72,6 +72,23 @@ describe('pnpm bench --smoke', () => {
     );
   });
 
+  it('the durability rows measure order POST and pay-order with synchronous=NORMAL beside the FULL ones, side by side in the output', () => {
+    const comparedAt = (synchronous: string) =>
+      report.rows
+        .filter((row) => row.detail?.synchronous === synchronous)
+        .map((row) => row.detail?.comparable)
+        .sort();
+    expect(comparedAt('FULL')).toEqual(['order POST', 'pay-order']);
+    expect(comparedAt('NORMAL')).toEqual(['order POST', 'pay-order']);
+    const pay = report.rows.find(
+      (row) => row.scenario === 'durability' && row.detail?.comparable === 'pay-order',
+    )!;
+    expect(pay.detail?.receipts, "receipts for the NORMAL run's charges").toBeGreaterThanOrEqual(
+      pay.detail?.charged as number,
+    );
+    expect(output).toMatch(/\| synchronous: FULL vs NORMAL +\| req\/s FULL/);
+  });
+
   it('reports the RSS of every service at the end of its scenario and the table with ratios', () => {
     const sampled = new Set(report.rss.map((sample) => sample.process));
     for (const name of [

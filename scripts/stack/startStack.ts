@@ -25,8 +25,8 @@ export interface Stack {
   url(name: ProcessName): string;
   /** SIGKILLs one process (crash tests) and resolves when it is gone. */
   kill(name: ProcessName, signal?: NodeJS.Signals): Promise<void>;
-  /** Starts a stopped process again and waits until it is ready. */
-  restart(name: ProcessName): Promise<void>;
+  /** Starts a stopped process again and waits until it is ready; `env` adds to the stack's for this run. */
+  restart(name: ProcessName, env?: Record<string, string>): Promise<void>;
   /** SIGTERM to all, SIGKILL to whatever is left after the timeout. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -49,10 +49,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const processes = new Map<ProcessName, RunningProcess>();
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
 
-  const launch = async (spec: ProcessSpec) => {
+  const launch = async (spec: ProcessSpec, env: Record<string, string> = {}) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: resolve(REPO_ROOT, spec.dir),
-      env: processEnv(spec, options.env),
+      env: processEnv(spec, { ...options.env, ...env }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     for (const stream of [child.stdout!, child.stderr!]) {
@@ -80,10 +80,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       running.child.kill(signal);
       await exited;
     },
-    async restart(name) {
+    async restart(name, env) {
       const running = processes.get(name);
       if (!running) throw new Error(`${name} is not part of this stack`);
-      await launch(running.spec);
+      await launch(running.spec, env);
     },
     stop: (timeoutMs = 10_000) => stopAll(processes, timeoutMs),
   };

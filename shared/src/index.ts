@@ -16,7 +16,7 @@ export * from './auth/authEnv.ts';
 export * from './auth/authenticate.ts';
 export * from './auth/devKeys.ts';
 export * from './auth/tokens.ts';
-export * from './db/openSqlite.ts';
+export * from './db/index.ts';
 export * from './metrics/metrics.ts';
 export * from './workers/backoff.ts';
 export * from './workers/pollingWorker.ts';

@@ -1,5 +1,7 @@
 import { call } from '../../../e2e/support/api.ts';
-import { row } from '../rows.ts';
+import type { SynchronousMode } from '@shop/shared';
+import type { BenchContext } from '../context.ts';
+import { row, type Baselines, type Row } from '../rows.ts';
 import type { Scenario } from './scenario.ts';
 
 export const NEW_ORDER = { product_name: 'Mechanical keyboard', quantity: 2, price: 19.99 };
@@ -32,23 +34,35 @@ export const orderGet: Scenario = {
 /** POST /api/order: every request creates an order (validation, money, one transaction). */
 export const orderPost: Scenario = {
   processes: ['order-service'],
-  async run(ctx, baselines) {
-    const load = await ctx.measure('order POST /api/order', {
-      url: `${ctx.shop.url('order-service')}/api/order`,
-      method: 'POST',
-      headers: { authorization: `Bearer ${ctx.user.token}` },
-      body: NEW_ORDER,
-    });
-    const ratio = load.requestsPerSec / baselines.POST.requestsPerSec;
-    return [
-      row(baselines, {
-        scenario: 'order-post',
-        name: 'order POST /api/order',
-        load,
-        baseline: 'POST',
-        target: '>= 50% of bare POST',
-        met: ratio >= 0.5,
-      }),
-    ];
-  },
+  run: (ctx, baselines) => measureOrderPost(ctx, baselines, 'FULL'),
 };
+
+/**
+ * One order POST load with the services committing at `synchronous`: FULL (what they run) in the
+ * order-post scenario, NORMAL (the setting before) in the durability scenario.
+ */
+export async function measureOrderPost(
+  ctx: BenchContext,
+  baselines: Baselines,
+  synchronous: SynchronousMode,
+): Promise<Row[]> {
+  const current = synchronous === 'FULL';
+  const name = current ? 'order POST /api/order' : 'order POST /api/order, synchronous=NORMAL';
+  const load = await ctx.measure(name, {
+    url: `${ctx.shop.url('order-service')}/api/order`,
+    method: 'POST',
+    headers: { authorization: `Bearer ${ctx.user.token}` },
+    body: NEW_ORDER,
+  });
+  const ratio = load.requestsPerSec / baselines.POST.requestsPerSec;
+  return [
+    row(baselines, {
+      scenario: current ? 'order-post' : 'durability',
+      name,
+      load,
+      baseline: 'POST',
+      ...(current ? { target: '>= 50% of bare POST', met: ratio >= 0.5 } : {}),
+      detail: { synchronous, comparable: 'order POST' },
+    }),
+  ];
+}

@@ -1,7 +1,8 @@
 import { call, eventually } from '../../../e2e/support/api.ts';
 import { openOrderDatabase, seedOrders } from '../../../services/order-service/src/data/index.ts';
+import type { SynchronousMode } from '@shop/shared';
 import type { BenchContext } from '../context.ts';
-import { row } from '../rows.ts';
+import { row, type Baselines, type Row } from '../rows.ts';
 import type { Scenario } from './scenario.ts';
 
 // Orders put aside per second of load: well above what the whole system can pay on 2 cores.
@@ -10,64 +11,79 @@ const ORDERS_PER_SECOND = 1_000;
 /** The full POST /api/pay-order with pm_card_visa through the Stripe sandbox, each call a new order. */
 export const payOrder: Scenario = {
   processes: ['payment-service', 'order-service', 'notification-service', 'user-service'],
-  async run(ctx, baselines) {
-    const { durationSec, warmupSec } = ctx.options;
-    const orderIds = pendingOrders(
-      ctx.orderDbPath,
-      ctx.user.id,
-      Math.ceil((durationSec + warmupSec) * ORDERS_PER_SECOND),
-    );
-    let next = 0;
-    let reused = 0;
-    const stripe = ctx.shop.url('stripe-sandbox');
-    const chargesBefore = (await call('GET', `${stripe}/_sandbox/payment_intents`)).body
-      .succeeded_count as number;
-    const receiptsBefore = (await receiptOrderIds(ctx)).length;
-
-    const load = await ctx.measure('payment POST /api/pay-order (pm_card_visa)', {
-      url: `${ctx.shop.url('payment-service')}/api/pay-order`,
-      method: 'POST',
-      headers: { authorization: `Bearer ${ctx.user.token}` },
-      nextBody: () => {
-        if (next >= orderIds.length) reused++;
-        return { order_id: orderIds[next++ % orderIds.length], payment_method: 'pm_card_visa' };
-      },
-    });
-
-    // Every charge must end with one receipt; the workers finish what the requests started, and
-    // requests still in flight when the load stopped may charge a little later, so count both until they meet.
-    let charged = 0;
-    const receipted = await eventually(
-      'a receipt for each charge',
-      async () => {
-        charged =
-          (await call('GET', `${stripe}/_sandbox/payment_intents`)).body.succeeded_count - chargesBefore;
-        const ids = (await receiptOrderIds(ctx)).slice(receiptsBefore);
-        return new Set(ids).size >= charged && ids;
-      },
-      120_000,
-    );
-    const receipts = receipted.length;
-    const duplicateReceipts = receipts - new Set(receipted).size;
-    return [
-      row(baselines, {
-        scenario: 'pay-order',
-        name: 'payment POST /api/pay-order (full flow)',
-        load,
-        baseline: 'POST',
-        target: '>= 400 req/s, p99 < 50 ms',
-        met: load.requestsPerSec >= 400 && load.p99Ms < 50,
-        detail: {
-          ordersPrepared: orderIds.length,
-          reusedOrders: reused,
-          charged,
-          receipts,
-          duplicateReceipts,
-        },
-      }),
-    ];
-  },
+  run: (ctx, baselines) => measurePayOrder(ctx, baselines, 'FULL'),
 };
+
+/**
+ * One pay-order load with the services committing at `synchronous`: FULL (what they run) in the
+ * pay-order scenario, NORMAL (the setting before) in the durability scenario.
+ */
+export async function measurePayOrder(
+  ctx: BenchContext,
+  baselines: Baselines,
+  synchronous: SynchronousMode,
+): Promise<Row[]> {
+  const current = synchronous === 'FULL';
+  const { durationSec, warmupSec } = ctx.options;
+  const orderIds = pendingOrders(
+    ctx.orderDbPath,
+    ctx.user.id,
+    Math.ceil((durationSec + warmupSec) * ORDERS_PER_SECOND),
+  );
+  let next = 0;
+  let reused = 0;
+  const stripe = ctx.shop.url('stripe-sandbox');
+  const chargesBefore = (await call('GET', `${stripe}/_sandbox/payment_intents`)).body
+    .succeeded_count as number;
+  const receiptsBefore = (await receiptOrderIds(ctx)).length;
+
+  const label = current ? 'payment POST /api/pay-order' : 'payment POST /api/pay-order, synchronous=NORMAL';
+  const load = await ctx.measure(`${label} (pm_card_visa)`, {
+    url: `${ctx.shop.url('payment-service')}/api/pay-order`,
+    method: 'POST',
+    headers: { authorization: `Bearer ${ctx.user.token}` },
+    nextBody: () => {
+      if (next >= orderIds.length) reused++;
+      return { order_id: orderIds[next++ % orderIds.length], payment_method: 'pm_card_visa' };
+    },
+  });
+
+  // Every charge must end with one receipt; the workers finish what the requests started, and
+  // requests still in flight when the load stopped may charge a little later, so count both until they meet.
+  let charged = 0;
+  const receipted = await eventually(
+    'a receipt for each charge',
+    async () => {
+      charged =
+        (await call('GET', `${stripe}/_sandbox/payment_intents`)).body.succeeded_count - chargesBefore;
+      const ids = (await receiptOrderIds(ctx)).slice(receiptsBefore);
+      return new Set(ids).size >= charged && ids;
+    },
+    120_000,
+  );
+  const receipts = receipted.length;
+  const duplicateReceipts = receipts - new Set(receipted).size;
+  return [
+    row(baselines, {
+      scenario: current ? 'pay-order' : 'durability',
+      name: `${label} (full flow)`,
+      load,
+      baseline: 'POST',
+      ...(current
+        ? { target: '>= 400 req/s, p99 < 50 ms', met: load.requestsPerSec >= 400 && load.p99Ms < 50 }
+        : {}),
+      detail: {
+        synchronous,
+        comparable: 'pay-order',
+        ordersPrepared: orderIds.length,
+        reusedOrders: reused,
+        charged,
+        receipts,
+        duplicateReceipts,
+      },
+    }),
+  ];
+}
 
 /** The order id of every receipt the user got, oldest first (the inbox lists newest first). */
 async function receiptOrderIds(ctx: BenchContext): Promise<string[]> {

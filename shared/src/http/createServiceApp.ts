@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import { currentRequestId, requestIdMiddleware } from '../logging/requestContext.ts';
 import type { ServiceMetrics } from '../metrics/metrics.ts';
 import { errorHandler, notFoundHandler } from './errorHandler.ts';
-import { serviceUnavailable } from '../errors/AppError.ts';
+import { AppError } from '../errors/AppError.ts';
+import { storageFault } from '../db/storageFaults.ts';
 import type { Api } from '../contracts/endpoint.ts';
 import { buildOpenApi } from '../openapi/buildOpenApi.ts';
 import { docsRouter } from '../openapi/docsRouter.ts';
@@ -62,7 +63,15 @@ export function createServiceApp(options: ServiceAppOptions): Express {
       await options.readiness?.();
     } catch (error) {
       logger.warn({ err: error }, 'not ready');
-      throw serviceUnavailable(`${name} is not ready.`, 'not_ready');
+      // A store that cannot be written says why (store_full, ...) and when to look again.
+      const fault = storageFault(error);
+      throw new AppError(
+        503,
+        'not_ready',
+        `${name} is not ready.`,
+        fault ? { reason: fault.code } : {},
+        fault?.headers,
+      );
     }
     res.json({ status: 'ready', service: name });
   });

@@ -1,5 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { pauseLockWaits } from '../db/lockWaits.ts';
+import { storageFault, type StorageFault } from '../db/storageFaults.ts';
 import { AppError } from '../errors/AppError.ts';
 import { DependencyError } from '../errors/DependencyError.ts';
 import { PROBLEM_CONTENT_TYPE, problem } from '../errors/problem.ts';
@@ -15,11 +17,24 @@ const BODY_PARSER_ERRORS: Record<string, [number, string, string]> = {
   'parameters.too.many': [413, 'payload_too_large', 'The request has too many parameters.'],
 };
 
+/** The SQLite code goes to the log for the operator; the client gets the fault's code and Retry-After. */
+function noteStorageFault(logger: Logger, fault: StorageFault, err: unknown): void {
+  if (fault.code === 'store_busy') pauseLockWaits();
+  const message = err instanceof Error && err !== fault ? err.message : undefined;
+  logger.error(
+    { code: fault.code, sqlite_code: fault.sqliteCode, sqlite_message: message },
+    'storage fault: the request was not saved',
+  );
+}
+
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new AppError(404, 'route_not_found', `No route for ${req.method} ${req.path}.`));
 };
 
-/** The one error middleware: AppErrors as problems, client mistakes as 4xx, anything else a logged 500. */
+/**
+ * The one error middleware: storage faults as 503s with Retry-After, AppErrors as problems, client
+ * mistakes as 4xx, anything else a logged 500.
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, _req, res, _next) => {
     const requestId = currentRequestId();
@@ -28,9 +43,15 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
     };
 
-    if (err instanceof AppError) {
-      for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
-      return send(err.status, problem(err.status, err.code, err.message, requestId, err.extras));
+    const stored = storageFault(err);
+    if (stored) noteStorageFault(logger, stored, err);
+    const answer = stored ?? (err instanceof AppError ? err : undefined);
+    if (answer) {
+      for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+      return send(
+        answer.status,
+        problem(answer.status, answer.code, answer.message, requestId, answer.extras),
+      );
     }
     if (err instanceof DependencyError) {
       const status = err.kind === 'unavailable' ? 503 : 502;

@@ -50,3 +50,5 @@ export function listen(
 }
 export * from './routes.ts';
 export * from './waitUntil.ts';
+export * from './scratchFilesystems.ts';
+export * from './sqliteLockHolder.ts';

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { StorageBackoff } from '../db/storageBackoff.ts';
+import { storageFault } from '../db/storageFaults.ts';
 import { withRequestId } from '../logging/requestContext.ts';
 
 export interface PollingWorker {
@@ -15,7 +17,10 @@ export interface PollingWorkerOptions {
   /** Pause between the end of one tick and the start of the next. */
   intervalMs: number;
   logger: Logger;
-  /** One pass over the due work; `first` is true for the first tick after start(). */
+  /**
+   * One pass over the due work. `first` is true for the first tick after start(), and again after a
+   * tick that a storage fault stopped, until one gets through (start-up checks are not skipped).
+   */
   tick: (first: boolean) => Promise<unknown>;
 }
 
@@ -23,24 +28,43 @@ export interface PollingWorkerOptions {
  * The background loop of a service: runs `tick`, waits `intervalMs`, runs it again, until stopped.
  * Ticks never overlap, each runs with a request id of its own (so its log lines and outbound calls
  * can be followed), a failed tick is logged and the loop goes on, and the timer never keeps a
- * process alive. All the work's state is in the service's store, so a restarted loop resumes it.
+ * process alive. While the store cannot be written (a full disk, a read-only file, a lock held
+ * elsewhere) the pause between ticks grows (StorageBackoff) instead of failing every interval.
+ * All the work's state is in the service's store, so a restarted loop resumes it.
  */
 export function createPollingWorker({ name, intervalMs, logger, tick }: PollingWorkerOptions): PollingWorker {
   let running = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> = Promise.resolve();
+  const backoff = new StorageBackoff(intervalMs);
+
+  /** Runs one tick; answers whether a storage fault stopped it. */
+  const run = async (first: boolean): Promise<boolean> => {
+    try {
+      await withRequestId(`${name}-${randomUUID()}`, () => tick(first));
+      backoff.after(undefined);
+      return false;
+    } catch (error) {
+      const fault = storageFault(error);
+      if (!fault) {
+        logger.error({ err: error, worker: name }, 'worker tick failed');
+        return false;
+      }
+      const retryInMs = backoff.after(fault);
+      logger.error(
+        { worker: name, code: fault.code, sqlite_code: fault.sqliteCode, retry_in_ms: retryInMs },
+        'worker stopped at a storage fault; backing off',
+      );
+      return true;
+    }
+  };
 
   const schedule = (first: boolean, delayMs: number) => {
     timer = setTimeout(() => {
       timer = undefined;
-      current = withRequestId(`${name}-${randomUUID()}`, () => tick(first))
-        .then(
-          () => undefined,
-          (error: unknown) => logger.error({ err: error, worker: name }, 'worker tick failed'),
-        )
-        .finally(() => {
-          if (running) schedule(false, intervalMs);
-        });
+      current = run(first).then((faulted) => {
+        if (running) schedule(first && faulted, faulted ? backoff.current() : intervalMs);
+      });
     }, delayMs);
     timer.unref();
   };

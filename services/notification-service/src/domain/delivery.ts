@@ -1,4 +1,4 @@
-import { backoffDelay, type Logger } from '@shop/shared';
+import { backoffDelay, isStorageFault, type Logger } from '@shop/shared';
 import type { NotificationRecord, NotificationStore } from '../data/notificationStore.ts';
 import { addMs, leaseMs } from './leases.ts';
 import { messageIdFor } from './composeMime.ts';
@@ -113,6 +113,9 @@ export function createDelivery({ store, mailer, settings, logger, now, recordOut
       const { gmailMessageId } = await mailer.send(record.mime, timeoutMs);
       markSent(record, gmailMessageId, 'notification sent');
     } catch (error) {
+      // Sent (perhaps) but not recorded: the row stays `sending`, and once its lease ends the
+      // worker looks the mail up at Gmail before any new send.
+      if (isStorageFault(error)) throw error;
       if (!(error instanceof MailerError))
         logger.error({ err: error, notification_id: record.id }, 'unexpected delivery error');
       const failure: MailFailure =

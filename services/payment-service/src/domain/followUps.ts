@@ -1,4 +1,4 @@
-import { backoffDelay } from '@shop/shared';
+import { backoffDelay, isStorageFault } from '@shop/shared';
 import { CallError, type ApiClient } from '@shop/shared/clients';
 import type { notificationApi, orderApi, PaymentStatus } from '@shop/shared/contracts';
 import type { FollowUp, FollowUpStep, PaymentRecord, PaymentStore } from '../data/paymentStore.ts';
@@ -133,6 +133,8 @@ export function createFollowUpRunner(deps: FollowUpDeps): FollowUpRunner {
       store.followUps.complete(step.id);
       events.log.info({ ...log, order_id: payment.order_id }, 'follow-up done');
     } catch (error) {
+      // Done but not recorded: the step stays claimed and is retried (idempotently) when its lease ends.
+      if (isStorageFault(error)) throw error;
       const reason = `${step.step}: ${describe(error)}`;
       const status = error instanceof CallError ? error.status : undefined;
       if (step.step === 'mark_paid' && status === 409) {

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { DependencyError, badRequest, type AppError } from '@shop/shared';
+import { DependencyError, badRequest, storageFault, type AppError, type StorageFault } from '@shop/shared';
 import type { PaymentEvents } from './paymentEvents.ts';
 
 const { StripeCardError, StripeError, StripeInvalidRequestError } = Stripe.errors;
@@ -29,8 +29,15 @@ export function badPaymentMethod(error: unknown): AppError | undefined {
  * Anything else Stripe-related: no answer, a timeout, a 5xx after the SDK's retries, or a refusal that
  * points at our configuration. The outcome may be unknown, so the caller keeps what it recorded
  * before the call; a repeat of the request reuses the same idempotency key and cannot charge twice.
+ * Stripe answered but its answer could not be saved (a full disk...): that is a storage fault, a 503.
  */
-export function providerFailure(events: PaymentEvents, error: unknown, action: string): DependencyError {
+export function providerFailure(
+  events: PaymentEvents,
+  error: unknown,
+  action: string,
+): DependencyError | StorageFault {
+  const stored = storageFault(error);
+  if (stored) return stored;
   const status = error instanceof StripeError ? error.statusCode : undefined;
   const details = {
     err: error instanceof Error ? { type: error.name, message: error.message } : String(error),

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { backoffDelay } from '@shop/shared';
+import { backoffDelay, isStorageFault } from '@shop/shared';
 import { PAYMENT_STATUSES, type PaymentStatus } from '@shop/shared/contracts';
 import type { IntentState, PaymentRecord, PaymentStore } from '../data/paymentStore.ts';
 import { stepsOwed } from './followUps.ts';
@@ -110,6 +110,7 @@ export function createIntents({ store, stripe, events, locks, retry }: IntentDep
       try {
         return await refresh(payment);
       } catch (error) {
+        if (isStorageFault(error)) throw error; // Stripe answered; recording it failed: not a Stripe failure
         const delay = backoffDelay(payment.sync_failures + 1, retry);
         store.deferSync(payment.id, Date.now() + delay);
         events.log.warn(

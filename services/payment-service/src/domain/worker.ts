@@ -1,4 +1,4 @@
-import { createPollingWorker, type Logger, type PollingWorker } from '@shop/shared';
+import { createPollingWorker, isStorageFault, type Logger, type PollingWorker } from '@shop/shared';
 import type { PaymentStore } from '../data/paymentStore.ts';
 import type { FollowUpRunner } from './followUps.ts';
 import type { Intents } from './stripeIntents.ts';
@@ -31,10 +31,13 @@ export function createPaymentWorker(deps: PaymentWorkerDeps): PollingWorker & {
     for (const payment of store.paymentsToSync(Date.now(), SYNC_BATCH)) await intents.reconcile(payment.id);
   }
 
+  // A task's failure is logged and the next task runs; a storage fault ends the pass, since every
+  // task would fail the same way, and the loop backs off.
   const guarded = async (task: string, work: () => Promise<unknown> | unknown) => {
     try {
       await work();
     } catch (error) {
+      if (isStorageFault(error)) throw error;
       logger.error({ err: error, task }, 'payment worker task failed');
     }
   };
