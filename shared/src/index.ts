@@ -21,4 +21,5 @@ export * from './metrics/metrics.ts';
 export * from './workers/backoff.ts';
 export * from './workers/pollingWorker.ts';
 export * from './money.ts';
+export * from './service/basics.ts';
 export * from './openapi/index.ts';

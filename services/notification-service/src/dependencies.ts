@@ -1,14 +1,10 @@
 import {
-  ServiceMetrics,
-  createLogger,
   openDatabaseSetting,
-  resolveAuthKeys,
-  serviceTokenProvider,
   type Logger,
   type PollingWorker,
-  type TokenKeys,
+  serviceBasics,
+  type ServiceBasics,
 } from '@shop/shared';
-import { createApiClient } from '@shop/shared/clients';
 import { orderApi, userApi } from '@shop/shared/contracts';
 import { createGmailMailer } from './clients/gmailMailer.ts';
 import type { Config } from './config.ts';
@@ -19,11 +15,7 @@ import { createNotifier, type Notifier } from './domain/notifier.ts';
 import { createDeliveryWorker } from './domain/worker.ts';
 
 /** Everything the notification-service is made of, built from its configuration. */
-export interface Dependencies {
-  config: Config;
-  logger: Logger;
-  metrics: ServiceMetrics;
-  keys: TokenKeys;
+export interface Dependencies extends ServiceBasics<Config> {
   store: NotificationStore;
   /** The notify use case and the user's reads of their notifications. */
   notifier: Notifier;
@@ -37,9 +29,8 @@ export interface Dependencies {
 
 /** Builds the dependencies; main.ts and the tests both start here (tests may hand in a logger). */
 export function buildDependencies(config: Config, given: { logger?: Logger } = {}): Dependencies {
-  const logger = given.logger ?? createLogger('notification-service', config.LOG_LEVEL);
-  const metrics = new ServiceMetrics('notification-service');
-  const keys = resolveAuthKeys(config, { needsPrivateKey: false });
+  const basics = serviceBasics('notification-service', config, given);
+  const { logger, metrics } = basics;
   const store = openDatabaseSetting(
     'NOTIFICATION_DB_PATH',
     config.NOTIFICATION_DB_PATH,
@@ -54,14 +45,8 @@ export function buildDependencies(config: Config, given: { logger?: Logger } = {
   );
   const recordOutcome: DeliveryDeps['recordOutcome'] = (type, status) => outcomes.inc({ type, status });
 
-  const neighbour = {
-    timeoutMs: config.HTTP_TIMEOUT_MS,
-    retries: config.HTTP_RETRIES,
-    token: serviceTokenProvider(keys.serviceSecret, 'notification-service'),
-    metrics,
-  };
-  const users = createApiClient(userApi, { ...neighbour, baseURL: config.USER_SERVICE_URL });
-  const orders = createApiClient(orderApi, { ...neighbour, baseURL: config.ORDER_SERVICE_URL });
+  const users = basics.neighbour(userApi, config.USER_SERVICE_URL);
+  const orders = basics.neighbour(orderApi, config.ORDER_SERVICE_URL);
   const mailer = createGmailMailer(config.gmail, {
     logger,
     metrics,
@@ -94,10 +79,7 @@ export function buildDependencies(config: Config, given: { logger?: Logger } = {
   const worker = createDeliveryWorker({ delivery, logger, intervalMs: config.NOTIFY_WORKER_INTERVAL_MS });
 
   return {
-    config,
-    logger,
-    metrics,
-    keys,
+    ...basics,
     store,
     notifier,
     delivery,

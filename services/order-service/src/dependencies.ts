@@ -1,21 +1,10 @@
-import {
-  ServiceMetrics,
-  createLogger,
-  openDatabaseSetting,
-  resolveAuthKeys,
-  type Logger,
-  type TokenKeys,
-} from '@shop/shared';
+import { openDatabaseSetting, type Logger, serviceBasics, type ServiceBasics } from '@shop/shared';
 import type { Config } from './config.ts';
 import type { OrderStore } from './data/orderStore.ts';
 import { openOrderStore } from './data/sqliteOrderStore.ts';
 
 /** Everything the order-service is made of, built from its configuration. */
-export interface Dependencies {
-  config: Config;
-  logger: Logger;
-  metrics: ServiceMetrics;
-  keys: TokenKeys;
+export interface Dependencies extends ServiceBasics<Config> {
   store: OrderStore;
   /** Closes the store (after the server stopped taking requests). */
   close(): Promise<void>;
@@ -26,13 +15,9 @@ export function buildDependencies(
   config: Config,
   given: { logger?: Logger; store?: OrderStore } = {},
 ): Dependencies {
-  const logger = given.logger ?? createLogger('order-service', config.LOG_LEVEL);
   const store = given.store ?? openDatabaseSetting('ORDER_DB_PATH', config.ORDER_DB_PATH, openOrderStore);
   return {
-    config,
-    logger,
-    metrics: new ServiceMetrics('order-service'),
-    keys: resolveAuthKeys(config, { needsPrivateKey: false }),
+    ...serviceBasics('order-service', config, given),
     store,
     close: async () => store.close(),
   };

@@ -1,14 +1,5 @@
 import type Stripe from 'stripe';
-import {
-  ServiceMetrics,
-  createLogger,
-  openDatabaseSetting,
-  resolveAuthKeys,
-  serviceTokenProvider,
-  type Logger,
-  type TokenKeys,
-} from '@shop/shared';
-import { createApiClient } from '@shop/shared/clients';
+import { openDatabaseSetting, type Logger, serviceBasics, type ServiceBasics } from '@shop/shared';
 import { notificationApi, orderApi } from '@shop/shared/contracts';
 import { createStripeClient, stripeTarget } from './clients/stripeClient.ts';
 import type { Config } from './config.ts';
@@ -24,11 +15,7 @@ import { createWebhookHandler } from './domain/webhooks.ts';
 import { createPaymentWorker } from './domain/worker.ts';
 
 /** Everything the payment-service is made of, built from its configuration. */
-export interface Dependencies {
-  config: Config;
-  logger: Logger;
-  metrics: ServiceMetrics;
-  keys: TokenKeys;
+export interface Dependencies extends ServiceBasics<Config> {
   store: PaymentStore;
   stripe: Stripe;
   payOrder: ReturnType<typeof createPayOrder>;
@@ -45,21 +32,11 @@ export interface Dependencies {
 
 /** Builds the dependencies; main.ts and the tests both start here (tests may hand in a logger). */
 export function buildDependencies(config: Config, given: { logger?: Logger } = {}): Dependencies {
-  const logger = given.logger ?? createLogger('payment-service', config.LOG_LEVEL);
-  const metrics = new ServiceMetrics('payment-service');
-  const keys = resolveAuthKeys(config, { needsPrivateKey: false });
+  const basics = serviceBasics('payment-service', config, given);
+  const { logger, metrics } = basics;
   const store = openDatabaseSetting('PAYMENT_DB_PATH', config.PAYMENT_DB_PATH, openPaymentStore);
-  const http = {
-    timeoutMs: config.HTTP_TIMEOUT_MS,
-    retries: config.HTTP_RETRIES,
-    token: serviceTokenProvider(keys.serviceSecret, 'payment-service'),
-    metrics,
-  };
-  const orders = createApiClient(orderApi, { ...http, baseURL: config.ORDER_SERVICE_URL });
-  const notifications = createApiClient(notificationApi, {
-    ...http,
-    baseURL: config.NOTIFICATION_SERVICE_URL,
-  });
+  const orders = basics.neighbour(orderApi, config.ORDER_SERVICE_URL);
+  const notifications = basics.neighbour(notificationApi, config.NOTIFICATION_SERVICE_URL);
   const stripe = createStripeClient({
     ...stripeTarget(config),
     timeoutMs: config.STRIPE_TIMEOUT_MS,
@@ -81,10 +58,7 @@ export function buildDependencies(config: Config, given: { logger?: Logger } = {
     intervalMs: config.PAYMENT_WORKER_INTERVAL_MS,
   });
   return {
-    config,
-    logger,
-    metrics,
-    keys,
+    ...basics,
     store,
     stripe,
     payOrder: createPayOrder({ store, stripe, orders, intents, followUps, events, locks }),

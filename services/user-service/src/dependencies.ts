@@ -1,14 +1,5 @@
 import type { RequestHandler } from 'express';
-import {
-  ServiceMetrics,
-  createLogger,
-  createRateLimiter,
-  resolveAuthKeys,
-  serviceTokenProvider,
-  type AuthKeys,
-  type Logger,
-} from '@shop/shared';
-import { createApiClient } from '@shop/shared/clients';
+import { createRateLimiter, type Logger, serviceBasics, type ServiceBasics } from '@shop/shared';
 import { notificationApi } from '@shop/shared/contracts';
 import type { Config } from './config.ts';
 import { openUserStore } from './data/openUserStore.ts';
@@ -19,12 +10,7 @@ import { createPreferences, type PreferencesService } from './domain/preferences
 import { createWelcomeMail, type WelcomeMail } from './domain/welcomeMail.ts';
 
 /** Everything the user-service is made of, built from its configuration. */
-export interface Dependencies {
-  config: Config;
-  logger: Logger;
-  metrics: ServiceMetrics;
-  /** With the private key: this service signs the user tokens. */
-  keys: AuthKeys;
+export interface Dependencies extends ServiceBasics<Config> {
   store: UserStore;
   accounts: Accounts;
   preferences: PreferencesService;
@@ -43,26 +29,19 @@ export async function buildDependencies(
   config: Config,
   given: { logger?: Logger; store?: UserStore } = {},
 ): Promise<Dependencies> {
-  const logger = given.logger ?? createLogger('user-service', config.LOG_LEVEL);
-  const metrics = new ServiceMetrics('user-service');
-  const keys = resolveAuthKeys(config, { needsPrivateKey: true });
+  const basics = serviceBasics('user-service', config, given, { needsPrivateKey: true });
+  const { logger, keys } = basics;
   const { privateKey } = keys;
   if (!privateKey) throw new Error('The user-service needs the JWT private key to sign user tokens.');
   const store = given.store ?? (await openUserStore(config));
 
-  const notifications = createApiClient(notificationApi, {
-    baseURL: config.NOTIFICATION_SERVICE_URL,
+  const notifications = basics.neighbour(notificationApi, config.NOTIFICATION_SERVICE_URL, {
     timeoutMs: config.WELCOME_MAIL_TIMEOUT_MS,
     retries: 0, // fire and forget: nobody waits for a second try
-    token: serviceTokenProvider(keys.serviceSecret, 'user-service'),
-    metrics,
   });
   const windowMs = config.USER_RATE_LIMIT_WINDOW_MS;
   return {
-    config,
-    logger,
-    metrics,
-    keys,
+    ...basics,
     store,
     accounts: createAccounts({
       store,
