@@ -72,8 +72,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   stripe.setWebhookUrl(null);
-  await payments.close();
-  await notifications.close();
+  await payments?.close();
+  await notifications?.close();
   await Promise.all([users.close(), orders.close(), gmail.close(), stripe.close()]);
 });
 
