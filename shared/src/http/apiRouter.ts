@@ -111,7 +111,10 @@ export function apiRouter<A extends Api>(
         const handle = () => binding.handle({ ...parsed, caller, req, res } as HandlerInput<Endpoint>);
         if (key === undefined || !idempotency) return send(res, await handle());
         const scope = idempotencyScope(endpoint, caller);
-        send(res, await runIdempotently(idempotency, scope, key, requestFingerprint(req), handle));
+        send(
+          res,
+          await runIdempotently(idempotency, scope, key, requestFingerprint(req, keys.serviceSecret), handle),
+        );
       },
     );
   }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Request } from 'express';
 import type { Principal } from '../auth/tokens.ts';
 import type { Endpoint } from '../contracts/endpoint.ts';
@@ -58,10 +58,14 @@ export function idempotencyScope(endpoint: Endpoint, caller: Principal | undefin
   return `${who} ${endpoint.method.toUpperCase()} ${endpoint.path}`;
 }
 
-/** What makes two requests "the same": their path parameters and body, as canonical JSON. */
-export function requestFingerprint(req: Request): string {
+/**
+ * What makes two requests "the same": their path parameters and body, as canonical JSON. Keyed with
+ * a server secret: a body may hold a password (register), and a stolen database alone must not
+ * allow guessing it from a plain hash.
+ */
+export function requestFingerprint(req: Request, secret: string): string {
   const body: unknown = Buffer.isBuffer(req.body) ? req.body.toString('base64') : req.body;
-  return createHash('sha256')
+  return createHmac('sha256', secret)
     .update(canonicalJson({ params: req.params, body: body ?? null }))
     .digest('hex');
 }
