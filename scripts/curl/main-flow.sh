@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Walks the main flow against a running shop (`pnpm start`) with curl, the way the README shows it:
-# register -> login -> create order -> pay -> order Paid -> receipt in the inbox -> pay again (no
+# register -> login -> create order (with an Idempotency-Key, retried once) -> pay -> order Paid -> receipt in the inbox -> pay again (no
 # second charge). Stops with a clear message at the first unexpected answer.
 # Needs curl and node (for reading JSON). Override the URLs with the same variables as the services.
 set -euo pipefail
@@ -15,12 +15,14 @@ BODY=$(mktemp)
 trap 'rm -f "$BODY"' EXIT
 step=0
 
-# request METHOD URL EXPECTED_STATUS [JSON_BODY] [TOKEN]: prints the step, fails on another status.
+# request METHOD URL EXPECTED_STATUS [JSON_BODY] [TOKEN] [IDEMPOTENCY_KEY]: prints the step, fails on
+# another status.
 request() {
-  local method=$1 url=$2 expected=$3 data=${4:-} token=${5:-}
+  local method=$1 url=$2 expected=$3 data=${4:-} token=${5:-} key=${6:-}
   step=$((step + 1))
   local args=(-sS -X "$method" -o "$BODY" -w '%{http_code}' -H 'content-type: application/json')
   [[ -n $token ]] && args+=(-H "authorization: Bearer $token")
+  [[ -n $key ]] && args+=(-H "idempotency-key: $key")
   [[ -n $data ]] && args+=(--data "$data")
   local status
   status=$(curl "${args[@]}" "$url") || { echo "FAILED at step $step: $method $url did not answer (is the shop running? pnpm start)"; exit 1; }
@@ -58,10 +60,16 @@ token=$(field token)
 request GET "$USER_URL/api/user/me" 200 '' "$token"
 expect_equal "$(field id)" "$user_id" "the user id of /api/user/me"
 
-request POST "$ORDER_URL/api/order" 201 '{"product_name":"Mechanical keyboard","quantity":2,"price":19.99}' "$token"
+order='{"product_name":"Mechanical keyboard","quantity":2,"price":19.99}'
+order_key="order-$suffix"
+request POST "$ORDER_URL/api/order" 201 "$order" "$token" "$order_key"
 order_id=$(field id)
 expect_equal "$(field amount)" 3998 "the order amount in cents"
 expect_equal "$(field status)" Pending "the new order's status"
+
+# A retry with the same Idempotency-Key (as after a lost answer) gets the same order, not a second.
+request POST "$ORDER_URL/api/order" 201 "$order" "$token" "$order_key"
+expect_equal "$(field id)" "$order_id" "the order id of a retried creation"
 
 request POST "$PAYMENT_URL/api/pay-order" 200 "{\"order_id\":\"$order_id\",\"payment_method\":\"pm_card_visa\"}" "$token"
 expect_equal "$(field status)" succeeded "the payment status"

@@ -9,6 +9,7 @@ export * from './errors/problem.ts';
 export * from './http/apiRouter.ts';
 export * from './http/createServiceApp.ts';
 export * from './http/errorHandler.ts';
+export * from './http/idempotency.ts';
 export * from './http/rateLimit.ts';
 export * from './http/startServer.ts';
 export * from './http/validate.ts';

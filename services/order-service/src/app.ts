@@ -8,7 +8,12 @@ import { orderRoutes } from './http/routes.ts';
 export function createApp(deps: Dependencies): Express {
   return createServiceApp({
     api: orderApi,
-    routes: apiRouter(orderApi, orderRoutes(deps), deps.keys),
+    routes: apiRouter(orderApi, orderRoutes(deps), deps.keys, {
+      idempotency: {
+        keys: deps.store.idempotencyKeys,
+        retentionMs: deps.config.ORDER_IDEMPOTENCY_RETENTION_HOURS * 60 * 60 * 1000,
+      },
+    }),
     logger: deps.logger,
     metrics: deps.metrics,
     readiness: () => deps.store.ping(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authEnv, baseEnv, dataPath, envPort, loadConfig } from '@shop/shared';
+import { authEnv, baseEnv, dataPath, envInt, envPort, loadConfig } from '@shop/shared';
 import { CurrencyCode } from '@shop/shared/contracts';
 
 /** The order-service's environment: the one home of its defaults, each working on a dev machine. */
@@ -10,6 +10,8 @@ export const configSchema = z.object({
   ORDER_DB_PATH: z.string().trim().min(1, 'must not be empty').default(dataPath('order-service.sqlite')),
   /** Currency of an order whose body names none. */
   ORDER_DEFAULT_CURRENCY: CurrencyCode.default('USD'),
+  /** How long an Idempotency-Key and its answer are kept (Stripe keeps them 24 hours). */
+  ORDER_IDEMPOTENCY_RETENTION_HOURS: envInt(24, 1, 24 * 30),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -8,6 +8,7 @@ import type { SqliteDatabase } from '@shop/shared';
 import { ORDER_STATUSES } from '@shop/shared/contracts';
 import {
   createSqliteOrderStore,
+  MIGRATIONS,
   openOrderDatabase,
   openOrderStore,
   seedOrders,
@@ -65,7 +66,7 @@ describe('order database', () => {
       .send({ product_name: 'A', quantity: 1, price: 1 });
     first.store.close();
     db = openOrderDatabase(file);
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     const second = buildApp({ store: createSqliteOrderStore(db) });
     const list = await request(second.app).get('/api/orders').set(asUser(userId));

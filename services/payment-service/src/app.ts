@@ -1,14 +1,16 @@
 import type { Express } from 'express';
 import { apiRouter, createServiceApp } from '@shop/shared';
 import { paymentApi } from '@shop/shared/contracts';
-import type { Dependencies } from './dependencies.ts';
+import { idempotencyRetentionMs, type Dependencies } from './dependencies.ts';
 import { paymentRoutes } from './http/routes.ts';
 
 /** The payment-service's Express app, assembled from its dependencies; it does not listen. */
 export function createApp(deps: Dependencies): Express {
   return createServiceApp({
     api: paymentApi,
-    routes: apiRouter(paymentApi, paymentRoutes(deps), deps.keys),
+    routes: apiRouter(paymentApi, paymentRoutes(deps), deps.keys, {
+      idempotency: { keys: deps.store.idempotency, retentionMs: idempotencyRetentionMs(deps.config) },
+    }),
     logger: deps.logger,
     metrics: deps.metrics,
     readiness: () => deps.store.ping(),

@@ -40,6 +40,8 @@ export const configSchema = z
     /** First delay before retrying a follow-up step or a reconciliation; doubles per failure up to the max. */
     PAYMENT_RETRY_BASE_MS: envInt(1000, 1, 3_600_000),
     PAYMENT_RETRY_MAX_MS: envInt(300_000, 1, 86_400_000),
+    /** How long an Idempotency-Key and its answer are kept (Stripe keeps them 24 hours). */
+    PAYMENT_IDEMPOTENCY_RETENTION_HOURS: envInt(24, 1, 24 * 30),
   })
   .superRefine((env, issues) => {
     if (env.NODE_ENV !== 'production') return;

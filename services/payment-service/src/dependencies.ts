@@ -30,6 +30,10 @@ export interface Dependencies extends ServiceBasics<Config> {
   close(): Promise<void>;
 }
 
+/** How long Idempotency-Key answers are kept, from the configuration. */
+export const idempotencyRetentionMs = (config: Config) =>
+  config.PAYMENT_IDEMPOTENCY_RETENTION_HOURS * 60 * 60 * 1000;
+
 /** Builds the dependencies; main.ts and the tests both start here (tests may hand in a logger). */
 export function buildDependencies(config: Config, given: { logger?: Logger } = {}): Dependencies {
   const basics = serviceBasics('payment-service', config, given);
@@ -56,6 +60,7 @@ export function buildDependencies(config: Config, given: { logger?: Logger } = {
     followUps,
     logger,
     intervalMs: config.PAYMENT_WORKER_INTERVAL_MS,
+    idempotencyRetentionMs: idempotencyRetentionMs(config),
   });
   return {
     ...basics,

@@ -1,6 +1,7 @@
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { placeOrder } from './support/neighbours.ts';
-import { charges, intents, newUserId, payOrder, useHarness } from './support/harness.ts';
+import { addFault, asUser, charges, intents, newUserId, payOrder, useHarness } from './support/harness.ts';
 
 const h = useHarness();
 
@@ -88,5 +89,49 @@ describe('the Idempotency-Key header', () => {
     expect([ra.status, rb.status]).toEqual([200, 200]);
     expect(ra.body.order_id).toBe(a.id);
     expect(rb.body.order_id).toBe(b.id);
+  });
+
+  it('when a refund is retried with its key, the first answer is replayed; another payment is a 422', async () => {
+    const userId = newUserId();
+    const paid = async () => {
+      const order = await placeOrder(h.orders, userId);
+      const res = await payOrder(h.service.app, userId, {
+        order_id: order.id,
+        payment_method: 'pm_card_visa',
+      });
+      return res.body.id as string;
+    };
+    const [mine, other] = [await paid(), await paid()];
+    const refund = (paymentId: string) =>
+      request(h.service.app)
+        .post(`/api/payment/${paymentId}/refund`)
+        .set(asUser(userId))
+        .set('Idempotency-Key', 'refund-1');
+
+    const first = await refund(mine);
+    const repeat = await refund(mine);
+    const reused = await refund(other);
+
+    expect([first.status, repeat.status]).toEqual([200, 200]);
+    expect(repeat.headers['idempotent-replayed']).toBe('true');
+    expect(repeat.body).toEqual(first.body);
+    expect(reused.status).toBe(422);
+    expect(reused.body.code).toBe('idempotency_key_reused');
+    expect(h.sandbox.state.refunds.size).toBe(1);
+  });
+
+  it('when the first call failed with a 5xx, the retry with the same key runs again and pays once', async () => {
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+    const body = { order_id: order.id, payment_method: 'pm_card_visa' };
+    await addFault(h.sandbox, { mode: 'error', when: 'before', match: '/v1/payment_intents', count: 3 });
+
+    const first = await payOrder(h.service.app, userId, body, { 'Idempotency-Key': 'after-5xx' });
+    const retry = await payOrder(h.service.app, userId, body, { 'Idempotency-Key': 'after-5xx' });
+
+    expect(first.status).toBeGreaterThanOrEqual(500);
+    expect(retry.status).toBe(200);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    expect(charges(h.sandbox)).toHaveLength(1);
   });
 });

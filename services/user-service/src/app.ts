@@ -8,7 +8,12 @@ import { userRoutes } from './http/routes.ts';
 export function createApp(deps: Dependencies): Express {
   return createServiceApp({
     api: userApi,
-    routes: apiRouter(userApi, userRoutes(deps), deps.keys),
+    routes: apiRouter(userApi, userRoutes(deps), deps.keys, {
+      idempotency: {
+        keys: deps.idempotencyKeys,
+        retentionMs: deps.config.USER_IDEMPOTENCY_RETENTION_HOURS * 60 * 60 * 1000,
+      },
+    }),
     logger: deps.logger,
     metrics: deps.metrics,
     readiness: () => deps.store.ping(),

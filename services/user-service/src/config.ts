@@ -18,6 +18,8 @@ export const configSchema = z
     NOTIFICATION_SERVICE_URL: envUrl('http://127.0.0.1:3004'),
     /** How long registration's fire-and-forget welcome-mail call may take before it is given up. */
     WELCOME_MAIL_TIMEOUT_MS: envInt(2000, 100, 120_000),
+    /** How long an Idempotency-Key and its answer are kept (Stripe keeps them 24 hours). */
+    USER_IDEMPOTENCY_RETENTION_HOURS: envInt(24, 1, 24 * 30),
   })
   // Cheap hashes are for tests and benchmarks; production keeps at least the library's default.
   .refine((env) => env.NODE_ENV !== 'production' || env.BCRYPT_COST >= 10, {

@@ -1,7 +1,14 @@
 import type { RequestHandler } from 'express';
-import { createRateLimiter, type Logger, serviceBasics, type ServiceBasics } from '@shop/shared';
+import {
+  createRateLimiter,
+  type IdempotencyKeys,
+  type Logger,
+  serviceBasics,
+  type ServiceBasics,
+} from '@shop/shared';
 import { notificationApi } from '@shop/shared/contracts';
 import type { Config } from './config.ts';
+import { openIdempotencyKeys } from './data/idempotencyKeysDatabase.ts';
 import { openUserStore } from './data/openUserStore.ts';
 import type { UserStore } from './data/userStore.ts';
 import { createAccounts, type Accounts } from './domain/accounts.ts';
@@ -12,6 +19,8 @@ import { createWelcomeMail, type WelcomeMail } from './domain/welcomeMail.ts';
 /** Everything the user-service is made of, built from its configuration. */
 export interface Dependencies extends ServiceBasics<Config> {
   store: UserStore;
+  /** Idempotency-Key answers of register and updatePreferences (see idempotencyKeysDatabase.ts). */
+  idempotencyKeys: IdempotencyKeys;
   accounts: Accounts;
   preferences: PreferencesService;
   welcomeMail: WelcomeMail;
@@ -34,6 +43,7 @@ export async function buildDependencies(
   const { privateKey } = keys;
   if (!privateKey) throw new Error('The user-service needs the JWT private key to sign user tokens.');
   const store = given.store ?? (await openUserStore(config));
+  const idempotency = openIdempotencyKeys(config.USER_DB_PATH);
 
   const notifications = basics.neighbour(notificationApi, config.NOTIFICATION_SERVICE_URL, {
     timeoutMs: config.WELCOME_MAIL_TIMEOUT_MS,
@@ -43,6 +53,7 @@ export async function buildDependencies(
   return {
     ...basics,
     store,
+    idempotencyKeys: idempotency.keys,
     accounts: createAccounts({
       store,
       passwords: createPasswordHasher(config.BCRYPT_COST),
@@ -55,6 +66,9 @@ export async function buildDependencies(
       register: createRateLimiter({ windowMs, limit: config.USER_REGISTER_RATE_LIMIT, name: 'registration' }),
       login: createRateLimiter({ windowMs, limit: config.USER_LOGIN_RATE_LIMIT, name: 'login' }),
     },
-    close: () => store.close(),
+    close: async () => {
+      await store.close();
+      idempotency.close();
+    },
   };
 }

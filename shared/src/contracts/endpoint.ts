@@ -62,6 +62,11 @@ export interface Endpoint {
    * same 200): clients may retry it after a timeout or a 5xx, whatever its method.
    */
   idempotent?: true;
+  /**
+   * Honours an `Idempotency-Key` request header (see shared/src/http/idempotency.ts): a retry with
+   * the same key and request gets the first answer replayed instead of doing the work again.
+   */
+  idempotencyKey?: true;
   /** Per status: 2xx answers with their schema, 4xx/5xx with the problem codes they carry. */
   responses: Record<number, SuccessResponse | ErrorResponse>;
 }

@@ -84,6 +84,7 @@ export const orderApi = defineApi({
       tag: 'orders',
       method: 'post',
       path: '/api/order',
+      idempotencyKey: true,
       summary: 'Create an order (status Pending)',
       description:
         "`price` is in major units (19.99) with at most the currency's decimals; `amount = unit_amount x quantity` in minor units, exactly, between the currency's Stripe minimum and 99,999,999. `currency` defaults to the service's ORDER_DEFAULT_CURRENCY. `user_id`, when given, must be the caller.",
@@ -154,6 +155,7 @@ export const orderApi = defineApi({
       tag: 'order status',
       method: 'post',
       path: '/api/order/:id/cancel',
+      idempotencyKey: true,
       summary: 'Cancel a Pending order (its owner)',
       access: { user: true },
       idempotent: true,

@@ -81,18 +81,12 @@ export const paymentApi = defineApi({
       tag: 'payments',
       method: 'post',
       path: '/api/pay-order',
+      idempotencyKey: true,
       summary: "Pay one of the caller's orders",
       description:
         'One PaymentIntent per order, ever, and at most one charge however often or concurrently this is called. With `payment_method` (e.g. `pm_card_visa`) the payment is confirmed at once; without it, the client secret is answered for the client to confirm.',
       access: { user: true },
       body: PayOrderBody,
-      headers: [
-        {
-          name: 'Idempotency-Key',
-          description:
-            'Optional; a repeat with the same key and body replays the first answer (header `Idempotent-Replayed`).',
-        },
-      ],
       responses: {
         200: {
           description: 'Paid (now, or already before): the order is Paid.',
@@ -117,10 +111,6 @@ export const paymentApi = defineApi({
         409: {
           description: 'The order cannot be paid (any more).',
           codes: ['order_not_pending', 'order_refunded', 'payment_canceled'],
-        },
-        422: {
-          description: 'The Idempotency-Key was used with another body.',
-          codes: ['idempotency_key_reused'],
         },
         502: {
           description: 'Stripe did not answer; repeating is safe.',
@@ -163,6 +153,7 @@ export const paymentApi = defineApi({
       tag: 'payments',
       method: 'post',
       path: '/api/payment/:id/refund',
+      idempotencyKey: true,
       summary: 'Refund a succeeded payment in full (its owner)',
       description: 'Refunds once (a repeat answers the refunded payment); the order then becomes Refunded.',
       access: { user: true },

@@ -4,3 +4,4 @@ export * from './openSqlite.ts';
 export * from './storageBackoff.ts';
 export * from './storageFaults.ts';
 export { pingSqlite } from './writeProbe.ts';
+export * from './idempotencyKeys.ts';

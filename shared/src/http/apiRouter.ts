@@ -10,6 +10,13 @@ import type {
   SuccessBody,
   SuccessStatus,
 } from '../contracts/endpoint.ts';
+import {
+  idempotencyKeyOf,
+  idempotencyScope,
+  requestFingerprint,
+  runIdempotently,
+  type IdempotencyOptions,
+} from './idempotency.ts';
 import { parseRequest } from './validate.ts';
 
 /** What a handler answers: one of the endpoint's declared success statuses, with its body. */
@@ -62,14 +69,30 @@ function send(res: Response, reply: { status: number; body: unknown; headers?: R
   else res.json(reply.body);
 }
 
+export interface ApiRouterOptions {
+  /** Where endpoints marked `idempotencyKey` keep their keys; required when the API has any. */
+  idempotency?: IdempotencyOptions;
+}
+
 /**
  * The routes of an API, in declaration order: each checks who calls (the endpoint's `access`),
  * validates params, query and body with the endpoint's schemas (every bad field in one 400), then
- * runs its handler and sends the status and body it returns.
+ * runs its handler and sends the status and body it returns. An endpoint marked `idempotencyKey`
+ * runs its handler through the Idempotency-Key mechanism when the request carries the header.
  */
-export function apiRouter<A extends Api>(api: A, implementation: Implementation<A>, keys: TokenKeys): Router {
+export function apiRouter<A extends Api>(
+  api: A,
+  implementation: Implementation<A>,
+  keys: TokenKeys,
+  options: ApiRouterOptions = {},
+): Router {
   const router = Router();
   for (const [name, endpoint] of Object.entries(api.endpoints) as [string, Endpoint][]) {
+    const idempotency = options.idempotency;
+    if (endpoint.idempotencyKey && !idempotency)
+      throw new Error(
+        `${api.service}: ${endpoint.operationId} takes an Idempotency-Key but no key store was given`,
+      );
     const bound = implementation[name as keyof A['endpoints']] as Handler<Endpoint> | Binding<Endpoint>;
     const binding: Binding<Endpoint> = typeof bound === 'function' ? { handle: bound } : bound;
     const schemas = {
@@ -82,9 +105,16 @@ export function apiRouter<A extends Api>(api: A, implementation: Implementation<
       authorize(keys, endpoint.access),
       ...(binding.before ?? []),
       async (req: Request, res: Response) => {
+        const key = endpoint.idempotencyKey ? idempotencyKeyOf(req) : undefined;
         const parsed = parseRequest(req, schemas) as ParsedRequest<Endpoint>;
         const caller = res.locals.principal as Principal | undefined;
-        send(res, await binding.handle({ ...parsed, caller, req, res } as HandlerInput<Endpoint>));
+        const handle = () => binding.handle({ ...parsed, caller, req, res } as HandlerInput<Endpoint>);
+        if (key === undefined || !idempotency) return send(res, await handle());
+        const scope = idempotencyScope(endpoint, caller);
+        send(
+          res,
+          await runIdempotently(idempotency, scope, key, requestFingerprint(req, keys.serviceSecret), handle),
+        );
       },
     );
   }

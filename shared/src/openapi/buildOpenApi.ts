@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { isErrorResponse, type Access, type Api, type Endpoint } from '../contracts/endpoint.ts';
+import {
+  isErrorResponse,
+  type Access,
+  type Api,
+  type Endpoint,
+  type ErrorResponse,
+} from '../contracts/endpoint.ts';
 
 const ProblemSchema = {
   type: 'object',
@@ -74,12 +80,55 @@ function parameters(endpoint: Endpoint) {
       schema: { type: 'string' },
     });
   }
+  if (endpoint.idempotencyKey) {
+    list.push({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      description:
+        'Makes a retry safe: a repeat with the same key and request (same caller) answers the first ' +
+        "request's status and body, marked `Idempotent-Replayed: true`, without doing the work again. " +
+        'The same key with another request is a 422; a repeat while the first still runs is a 409. ' +
+        'Keys are kept 24 hours (configurable); 5xx answers are not kept, so a retry after one runs again.',
+      schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+    });
+  }
   return list;
+}
+
+/** Documents the answer header of a replay on each 2xx answer of an idempotency-keyed endpoint. */
+function withReplayedHeader(response: object): object {
+  return {
+    ...response,
+    headers: {
+      'Idempotent-Replayed': {
+        description:
+          '`true` when this is the saved answer to an earlier request with the same Idempotency-Key.',
+        schema: { type: 'string', enum: ['true'] },
+      },
+    },
+  };
+}
+
+/** The 409 and 422 of the Idempotency-Key mechanism, added to what the contract declares. */
+function withIdempotencyAnswers(declared: Endpoint['responses']): Endpoint['responses'] {
+  const add = (status: number, description: string, code: string): ErrorResponse => {
+    const own = declared[status];
+    if (!own || !isErrorResponse(own)) return { description, codes: [code] };
+    if (own.codes.includes(code)) return own;
+    return { description: `${own.description} Or: ${description}`, codes: [...own.codes, code] };
+  };
+  return {
+    ...declared,
+    409: add(409, 'A request with this Idempotency-Key is still running.', 'idempotency_request_in_progress'),
+    422: add(422, 'The Idempotency-Key was used with another request.', 'idempotency_key_reused'),
+  };
 }
 
 function responses(endpoint: Endpoint) {
   const out: Record<string, object> = {};
-  for (const [status, response] of Object.entries(endpoint.responses)) {
+  const declared = endpoint.idempotencyKey ? withIdempotencyAnswers(endpoint.responses) : endpoint.responses;
+  for (const [status, response] of Object.entries(declared)) {
     if (isErrorResponse(response)) {
       out[status] = problemResponse(response.description, response.codes);
     } else if (response.schema) {
@@ -89,7 +138,9 @@ function responses(endpoint: Endpoint) {
     } else {
       out[status] = { description: response.description };
     }
+    if (endpoint.idempotencyKey && status.startsWith('2')) out[status] = withReplayedHeader(out[status]!);
   }
+
   // The answers every endpoint of its kind can give, unless the contract says more about them.
   if (endpoint.params || endpoint.query || endpoint.body)
     out['400'] ??= problemResponse('Invalid input; `errors` names each bad field.', ['validation_error']);

@@ -34,5 +34,16 @@ export const MIGRATIONS: string[] = [
     at          TEXT NOT NULL,
     UNIQUE (order_id, to_status)
   );
+  `, // Idempotency-Key answers (shared/src/db/idempotencyKeys.ts): response is NULL while running.
+  `
+  CREATE TABLE idempotency_keys (
+    scope       TEXT    NOT NULL,
+    key         TEXT    NOT NULL,
+    fingerprint TEXT    NOT NULL,
+    response    TEXT,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (scope, key)
+  );
+  CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
   `,
 ];

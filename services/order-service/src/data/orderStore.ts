@@ -1,3 +1,4 @@
+import type { IdempotencyKeys } from '@shop/shared';
 import type { Order, OrderStatus } from '@shop/shared/contracts';
 
 /** A new order: the contract's shape without what the store fills in (status Pending, updated_at). */
@@ -39,6 +40,8 @@ export interface OrderStore {
   move(id: string, from: OrderStatus, to: OrderStatus, actor: string, at: string): Order | undefined;
   /** Oldest first; empty when the order does not exist. */
   history(id: string): HistoryEntry[];
+  /** Idempotency-Key answers, in the same database: a key commits with the order it created. */
+  idempotencyKeys: IdempotencyKeys;
   /** Throws unless the database answers. */
   ping(): void;
   close(): void;

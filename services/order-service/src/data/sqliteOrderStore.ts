@@ -1,4 +1,4 @@
-import { openSqlite, pingSqlite, type SqliteDatabase } from '@shop/shared';
+import { openSqlite, pingSqlite, sqliteIdempotencyKeys, type SqliteDatabase } from '@shop/shared';
 import type { Order, OrderStatus } from '@shop/shared/contracts';
 import { MIGRATIONS } from './migrations.ts';
 import type { HistoryEntry, ListQuery, NewOrder, OrderPage, OrderStore } from './orderStore.ts';
@@ -80,6 +80,7 @@ export function createSqliteOrderStore(db: SqliteDatabase): OrderStore {
     // failing with SQLITE_BUSY when they try to upgrade a read lock.
     move: (id, from, to, actor, at) => move.immediate(id, from, to, actor, at),
     history: (id) => selectHistory.all(id),
+    idempotencyKeys: sqliteIdempotencyKeys(db),
     ping: () => pingSqlite(db),
     close: () => {
       if (db.open) db.close();

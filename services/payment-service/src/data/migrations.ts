@@ -61,5 +61,20 @@ export const MIGRATIONS: string[] = [
     created_at INTEGER NOT NULL,
     PRIMARY KEY (scope, key)
   );
+  `, // The shared Idempotency-Key store (shared/src/db/idempotencyKeys.ts) now covers pay-order and
+  // refund: response is NULL while a first request runs, and scopes name caller, method and path.
+  // Keys of the old pay-order-only mechanism are dropped (their fingerprints are not comparable):
+  // a retry with one runs again, which pay-order's one-PaymentIntent-per-order makes safe.
+  `
+  DROP TABLE idempotency_keys;
+  CREATE TABLE idempotency_keys (
+    scope       TEXT    NOT NULL,
+    key         TEXT    NOT NULL,
+    fingerprint TEXT    NOT NULL,
+    response    TEXT,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (scope, key)
+  );
+  CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
   `,
 ];

@@ -1,3 +1,4 @@
+import type { IdempotencyKeys } from '@shop/shared';
 import type { PaymentStatus } from '@shop/shared/contracts';
 
 export type FollowUpStep = 'mark_paid' | 'send_receipt' | 'mark_refunded';
@@ -73,12 +74,6 @@ export interface WebhookEventStore {
   record(eventId: string, type: string): void;
 }
 
-export interface IdempotencyStore {
-  get(scope: string, key: string): { fingerprint: string; response: string } | undefined;
-  save(scope: string, key: string, fingerprint: string, response: string, now: number): void;
-  prune(before: number): number;
-}
-
 /** Everything the payment-service keeps. Methods are synchronous: SQLite runs in-process. */
 export interface PaymentStore {
   getPayment(id: string): PaymentRecord | undefined;
@@ -115,7 +110,8 @@ export interface PaymentStore {
   deferSync(id: string, at: number): void;
   followUps: FollowUpStore;
   webhookEvents: WebhookEventStore;
-  idempotency: IdempotencyStore;
+  /** Idempotency-Key answers of pay-order and refund (the shared mechanism's store). */
+  idempotency: IdempotencyKeys;
   ping(): void;
   close(): void;
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { openSqlite, pingSqlite, type SqliteDatabase } from '@shop/shared';
+import { openSqlite, pingSqlite, sqliteIdempotencyKeys, type SqliteDatabase } from '@shop/shared';
 import type { PaymentStatus } from '@shop/shared/contracts';
 import { MIGRATIONS } from './migrations.ts';
 import { followUpQueue, sqliteFollowUps } from './sqliteFollowUps.ts';
-import { sqliteIdempotency, sqliteWebhookEvents } from './sqliteSmallTables.ts';
+import { sqliteWebhookEvents } from './sqliteSmallTables.ts';
 import type { FollowUpStep, IntentState, PaymentRecord, PaymentStore, Transition } from './paymentStore.ts';
 
 interface PaymentRow {
@@ -165,7 +165,7 @@ export function openPaymentStore(path: string): PaymentStore {
     },
     followUps: sqliteFollowUps(db),
     webhookEvents: sqliteWebhookEvents(db),
-    idempotency: sqliteIdempotency(db),
+    idempotency: sqliteIdempotencyKeys(db),
     ping: () => pingSqlite(db),
     close: () => db.close(),
   };

@@ -3,8 +3,6 @@ import type { PaymentStore } from '../data/paymentStore.ts';
 import type { FollowUpRunner } from './followUps.ts';
 import type { Intents } from './stripeIntents.ts';
 
-/** Stripe keeps idempotency keys for 24 hours; so does this service. */
-export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const SYNC_BATCH = 50;
 const RESUME_BATCH = 200;
 
@@ -14,6 +12,8 @@ export interface PaymentWorkerDeps {
   followUps: FollowUpRunner;
   logger: Logger;
   intervalMs: number;
+  /** How long Idempotency-Key answers are kept (PAYMENT_IDEMPOTENCY_RETENTION_HOURS). */
+  idempotencyRetentionMs: number;
 }
 
 /**
@@ -54,7 +54,9 @@ export function createPaymentWorker(deps: PaymentWorkerDeps): PollingWorker & {
       }
       await guarded('reconcile payments', reconcileDue);
       await guarded('follow-ups', () => followUps.runDue());
-      await guarded('prune idempotency keys', () => store.idempotency.prune(Date.now() - IDEMPOTENCY_TTL_MS));
+      await guarded('prune idempotency keys', () =>
+        store.idempotency.purge(Date.now() - deps.idempotencyRetentionMs),
+      );
     },
   });
 

@@ -4,7 +4,6 @@ import type { paymentApi } from '@shop/shared/contracts';
 import type { Dependencies } from '../dependencies.ts';
 import { visiblePayment, visiblePaymentOfOrder } from '../domain/access.ts';
 import type { PayOrderOutcome } from '../domain/payOrder.ts';
-import { idempotencyKeyOf, withIdempotencyKey } from './idempotencyKey.ts';
 import { toPayment } from './presenters.ts';
 
 /** How each pay-order outcome is answered. */
@@ -18,19 +17,11 @@ const PAY_ORDER_STATUS = {
 /** The payment-service's handlers, one per endpoint of its contract. */
 export function paymentRoutes(deps: Dependencies): Implementation<typeof paymentApi> {
   const { store, config } = deps;
-  const idempotency = { store: store.idempotency, locks: deps.locks };
   return {
-    payOrder: ({ body, caller, req }) =>
-      withIdempotencyKey(
-        idempotency,
-        caller.userId,
-        idempotencyKeyOf(req),
-        JSON.stringify([body.order_id, body.payment_method ?? null]),
-        async () => {
-          const { outcome, payment } = await deps.payOrder(caller.userId, body);
-          return { status: PAY_ORDER_STATUS[outcome], body: toPayment(payment) };
-        },
-      ),
+    payOrder: async ({ body, caller }) => {
+      const { outcome, payment } = await deps.payOrder(caller.userId, body);
+      return { status: PAY_ORDER_STATUS[outcome], body: toPayment(payment) };
+    },
     getPayment: ({ params, caller }) => ({
       status: 200,
       body: toPayment(visiblePayment(store, caller, params.id)),

@@ -23,5 +23,17 @@ export const MIGRATIONS: string[] = [
     updated_at TEXT NOT NULL,
     PRIMARY KEY (user_id, kind, channel)
   ) STRICT, WITHOUT ROWID;
+  `, // Idempotency-Key answers (shared/src/db/idempotencyKeys.ts): response is NULL while running.
+  // With MONGODB_URI set, this file holds only these keys (see idempotencyKeysDatabase.ts).
+  `
+  CREATE TABLE idempotency_keys (
+    scope       TEXT    NOT NULL,
+    key         TEXT    NOT NULL,
+    fingerprint TEXT    NOT NULL,
+    response    TEXT,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (scope, key)
+  ) STRICT;
+  CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
   `,
 ];
