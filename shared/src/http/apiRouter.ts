@@ -113,7 +113,13 @@ export function apiRouter<A extends Api>(
         const scope = idempotencyScope(endpoint, caller);
         send(
           res,
-          await runIdempotently(idempotency, scope, key, requestFingerprint(req, keys.serviceSecret), handle),
+          await runIdempotently(
+            idempotency,
+            scope,
+            key,
+            requestFingerprint(parsed, keys.serviceSecret),
+            handle,
+          ),
         );
       },
     );

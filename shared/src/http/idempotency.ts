@@ -59,14 +59,19 @@ export function idempotencyScope(endpoint: Endpoint, caller: Principal | undefin
 }
 
 /**
- * What makes two requests "the same": their path parameters and body, as canonical JSON. Keyed with
- * a server secret: a body may hold a password (register), and a stolen database alone must not
- * allow guessing it from a plain hash.
+ * What makes two requests "the same": their validated path parameters, query and body (what the
+ * contract's schemas kept of them, so a body an endpoint does not take plays no part), as canonical
+ * JSON. Keyed with a server secret: a body may hold a password (register), and a stolen database
+ * alone must not allow guessing it from a plain hash.
  */
-export function requestFingerprint(req: Request, secret: string): string {
-  const body: unknown = Buffer.isBuffer(req.body) ? req.body.toString('base64') : req.body;
+export function requestFingerprint(
+  parts: { params?: unknown; query?: unknown; body?: unknown },
+  secret: string,
+): string {
   return createHmac('sha256', secret)
-    .update(canonicalJson({ params: req.params, body: body ?? null }))
+    .update(
+      canonicalJson({ params: parts.params ?? null, query: parts.query ?? null, body: parts.body ?? null }),
+    )
     .digest('hex');
 }
 
