@@ -43,6 +43,7 @@ await runMain(async () => {
   worker.start();
   await startServer(app, {
     port: config.NOTIFICATION_SERVICE_PORT,
+    portVariable: 'NOTIFICATION_SERVICE_PORT',
     host: config.HOST,
     logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,

@@ -10,6 +10,7 @@ await runMain(async () => {
   const app = createApp({ logger, keys, store, defaultCurrency: config.ORDER_DEFAULT_CURRENCY });
   await startServer(app, {
     port: config.ORDER_SERVICE_PORT,
+    portVariable: 'ORDER_SERVICE_PORT',
     host: config.HOST,
     logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,

@@ -49,6 +49,7 @@ await runMain(async () => {
 
   await startServer(app, {
     port: config.PAYMENT_SERVICE_PORT,
+    portVariable: 'PAYMENT_SERVICE_PORT',
     host: config.HOST,
     logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,

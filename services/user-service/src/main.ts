@@ -12,6 +12,7 @@ await runMain(async () => {
   const app = createApp({ store, keys, logger, config });
   await startServer(app, {
     port: config.USER_SERVICE_PORT,
+    portVariable: 'USER_SERVICE_PORT',
     host: config.HOST,
     logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
