@@ -29,6 +29,7 @@ describe('.env.example', () => {
     resolve(REPO_ROOT, 'shared/src/config/envSchemas.ts'),
     resolve(REPO_ROOT, 'shared/src/config/envFile.ts'),
     resolve(REPO_ROOT, 'shared/src/config/localUrls.ts'),
+    resolve(REPO_ROOT, 'shared/src/startup/healthcheck.ts'),
     resolve(REPO_ROOT, 'shared/src/auth/authEnv.ts'),
     ...inFolder('services', 'src/config.ts'),
     ...inFolder('sandboxes', 'src/config.ts'),
