@@ -19,5 +19,8 @@ node24_fetch() {
 
 PATH=$(node24_fetch "$NODE24_VERSION")/bin:$PATH
 npm_config_nodedir=$(node24_fetch "$NODE24_ADDON_HEADERS")
-export PATH npm_config_nodedir
+# pnpm keeps built native modules per Node major version: one built against other headers would
+# be reused, so on Node 24 they are always built here.
+npm_config_side_effects_cache=false
+export PATH npm_config_nodedir npm_config_side_effects_cache
 echo "Node $(node --version); native modules against the headers in $npm_config_nodedir"
