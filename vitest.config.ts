@@ -10,6 +10,7 @@ export default defineConfig({
       'e2e',
       'resilience',
       'bench',
+      'deploy',
       'scripts/vitest.config.ts',
     ],
   },

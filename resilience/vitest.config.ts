@@ -1,12 +1,16 @@
 import { defineProject } from 'vitest/config';
+import { workspaceSources } from '../vitest.sources.ts';
 
 // Each file starts a whole stack (six processes) and some kill and restart them: one file at a time.
 export default defineProject({
+  ...workspaceSources,
   test: {
     name: 'resilience',
     // Whole-stack projects run one after another, after the unit tests, never two stacks at once.
     sequence: { groupOrder: 2 },
     include: ['test/**/*.test.ts'],
+    // The stack runs the compiled services (scripts/stack): build them once before any test.
+    globalSetup: ['../scripts/stack/globalSetup.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,

@@ -3,27 +3,35 @@
  * process, with embedded defaults (SQLite stores, generated keys, local Stripe and Gmail). Values in a
  * `.env` file at the repo root, or in the environment, override the defaults (see .env.example).
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { loadOrCreateDevKeys } from '@shop/shared';
-import { DEFAULT_PORTS, REPO_ROOT, type Ports, type ProcessName } from './stack/processes.ts';
+import { loadEnvFile, loadOrCreateDevKeys } from '@shop/shared';
+import { buildWorkspace } from './stack/build.ts';
+import { DEFAULT_PORTS, portVariable, type Ports, type ProcessName } from './stack/processes.ts';
 import { sandboxChoice, startStack } from './stack/startStack.ts';
+import { parseStartOptions, START_USAGE } from './startOptions.ts';
 
-const envFile = resolve(REPO_ROOT, '.env');
-if (existsSync(envFile)) process.loadEnvFile(envFile);
+let options;
+try {
+  options = parseStartOptions(process.argv.slice(2));
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
+if (options.help) {
+  console.log(START_USAGE);
+  process.exit(0);
+}
 
-const portVariables: Record<ProcessName, string> = {
-  'stripe-sandbox': 'STRIPE_SANDBOX_PORT',
-  'gmail-sandbox': 'GMAIL_SANDBOX_PORT',
-  'user-service': 'USER_SERVICE_PORT',
-  'order-service': 'ORDER_SERVICE_PORT',
-  'payment-service': 'PAYMENT_SERVICE_PORT',
-  'notification-service': 'NOTIFICATION_SERVICE_PORT',
-};
+let envFile;
+try {
+  envFile = loadEnvFile();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
 const ports = Object.fromEntries(
   Object.entries(DEFAULT_PORTS).map(([name, port]) => [
     name,
-    Number(process.env[portVariables[name as ProcessName]] ?? port),
+    Number(process.env[portVariable(name as ProcessName)] || port),
   ]),
 ) as Ports;
 
@@ -38,9 +46,22 @@ const prefix = (name: string) =>
 const secretsConfigured = process.env.JWT_PRIVATE_KEY || process.env.JWT_PRIVATE_KEY_FILE;
 if (!secretsConfigured && process.env.NODE_ENV !== 'production') loadOrCreateDevKeys(); // once, before the services race for it
 
-console.log('Starting the shop: 2 sandboxes and 4 services (Ctrl-C stops them all)...');
+if (options.runtime === 'compiled') {
+  console.log('Building the services and sandboxes (tsc -b)...');
+  try {
+    buildWorkspace();
+  } catch (error) {
+    console.error(`Start failed: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
+console.log(
+  `Starting the shop: 2 sandboxes and 4 services${envFile ? `, with ${envFile}` : ''}` +
+    `${options.runtime === 'watch' ? ', from TypeScript, restarted on change' : ''} (Ctrl-C stops them all)...`,
+);
 const stack = await startStack({
   ports,
+  runtime: options.runtime,
   onLine: (name, line) => console.log(`${prefix(name)} ${line}`),
 }).catch((error: unknown) => {
   console.error(`Start failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -69,7 +90,18 @@ process.on('SIGTERM', () => void shutdown(0));
 for (const [name, running] of stack.processes) {
   running.child.on('exit', (code, signal) => {
     if (stopping) return;
-    console.error(`${name} stopped unexpectedly (${signal ?? `exit code ${code}`}); stopping the others.`);
-    void shutdown(1);
+    const how = signal ?? `exit code ${code}`;
+    if (!options.keepGoing) {
+      console.error(
+        `${name} stopped unexpectedly (${how}); stopping the others (--keep-going keeps them running).`,
+      );
+      void shutdown(1);
+      return;
+    }
+    const alive = [...stack.processes.values()].filter(
+      (p) => p.child.exitCode === null && p.child.signalCode === null,
+    );
+    console.error(`${name} stopped unexpectedly (${how}); ${alive.length} keep running (--keep-going).`);
+    if (alive.length === 0) void shutdown(1);
   });
 }

@@ -56,17 +56,20 @@ export async function createContext(
   const dataDir = mkdtempSync(join(tmpdir(), 'shop-bench-'));
   const orderDbPath = join(dataDir, 'orders.sqlite');
   const [shop, baseline] = await Promise.all([
-    startTestStack({
-      LOG_LEVEL: options.logLevel,
-      BCRYPT_COST: String(options.bcryptCost),
-      ORDER_DB_PATH: orderDbPath,
-      // The services' own defaults for their workers, not the tests' short intervals.
-      PAYMENT_WORKER_INTERVAL_MS: '',
-      PAYMENT_RETRY_BASE_MS: '',
-      NOTIFY_WORKER_INTERVAL_MS: '',
-      NOTIFY_RETRY_BASE_MS: '',
-    }),
-    startBaseline(),
+    startTestStack(
+      {
+        LOG_LEVEL: options.logLevel,
+        BCRYPT_COST: String(options.bcryptCost),
+        ORDER_DB_PATH: orderDbPath,
+        // The services' own defaults for their workers, not the tests' short intervals.
+        PAYMENT_WORKER_INTERVAL_MS: '',
+        PAYMENT_RETRY_BASE_MS: '',
+        NOTIFY_WORKER_INTERVAL_MS: '',
+        NOTIFY_RETRY_BASE_MS: '',
+      },
+      options.runtime === 'compiled' ? 'compiled' : 'source',
+    ),
+    startBaseline(options.runtime),
   ]);
   const user = await signUp(shop);
   const pidOf = (name: ProcessName | 'baseline') =>

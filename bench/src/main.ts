@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseOptions } from './options.ts';
+import { loadEnvFile } from '@shop/shared';
+import { buildWorkspace } from '../../scripts/stack/build.ts';
+import { parseOptions, USAGE } from './options.ts';
 import { formatReport } from './report.ts';
 import { runBench } from './runBench.ts';
 
@@ -14,6 +16,17 @@ try {
 } catch (error) {
   console.error((error as Error).message);
   process.exit(2);
+}
+if (options.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+try {
+  loadEnvFile();
+  if (options.runtime === 'compiled') buildWorkspace();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
 }
 const started = performance.now();
 const report = await runBench(options);

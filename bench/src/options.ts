@@ -14,10 +14,15 @@ export interface BenchOptions {
   logLevel: string;
   /** Where the JSON goes; default bench/results/bench-<time>.json. */
   out?: string;
+  /** `compiled`: the services and the baseline as built JavaScript, as in production; `tsx`: their TypeScript through tsx, as before. */
+  runtime: 'compiled' | 'tsx';
+  help: boolean;
 }
 
 export const USAGE = `Usage: pnpm bench [--duration <s>] [--connections <n>] [--only <${SCENARIOS.join(',')}>]
-                  [--smoke] [--growth <n,n,...>] [--bcrypt-cost <4-15>] [--log-level <level>] [--out <file>]`;
+                  [--smoke] [--growth <n,n,...>] [--bcrypt-cost <4-15>] [--log-level <level>] [--out <file>]
+                  [--runtime <compiled|tsx>] [--help]
+See bench/README.md.`;
 
 /** Parses the command line; throws with the usage on anything unknown or malformed. */
 export function parseOptions(argv: string[]): BenchOptions {
@@ -29,7 +34,6 @@ export function parseOptions(argv: string[]): BenchOptions {
     else if (name.startsWith('--') && args[i + 1] !== undefined) flags.set(name, args[++i]!);
     else throw new Error(`Unknown or incomplete option "${name}".\n${USAGE}`);
   }
-  if (flags.has('--help')) throw new Error(USAGE);
   const known = [
     '--smoke',
     '--duration',
@@ -39,11 +43,17 @@ export function parseOptions(argv: string[]): BenchOptions {
     '--bcrypt-cost',
     '--log-level',
     '--out',
+    '--runtime',
+    '--help',
   ];
   for (const name of flags.keys())
     if (!known.includes(name)) throw new Error(`Unknown option "${name}".\n${USAGE}`);
 
   const smoke = flags.has('--smoke');
+  const runtime = flags.get('--runtime') ?? 'compiled';
+  if (runtime !== 'compiled' && runtime !== 'tsx') {
+    throw new Error(`--runtime must be compiled or tsx (got "${runtime}").\n${USAGE}`);
+  }
   const only = flags.get('--only')?.split(',').filter(Boolean);
   for (const name of only ?? []) {
     if (!(SCENARIOS as readonly string[]).includes(name))
@@ -63,6 +73,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     bcryptCost: positive(flags.get('--bcrypt-cost'), 10, '--bcrypt-cost'),
     logLevel: flags.get('--log-level') ?? 'info',
     out: flags.get('--out'),
+    runtime,
+    help: flags.has('--help'),
   };
 }
 

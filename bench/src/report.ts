@@ -38,7 +38,8 @@ export function formatReport(report: BenchReport): string {
   return [
     `Machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.totalMemMb} MB, Node ${machine.node}, ` +
       `load average at start ${machine.loadAvgAtStart.map((n) => n.toFixed(2)).join(' ')}`,
-    `${report.options.durationSec} s per scenario, ${report.options.connections} connections, LOG_LEVEL=${report.options.logLevel}`,
+    `${report.options.durationSec} s per scenario, ${report.options.connections} connections, LOG_LEVEL=${report.options.logLevel}, ` +
+      `services and baseline ${report.options.runtime === 'compiled' ? 'compiled (plain node)' : 'TypeScript through tsx'}`,
     '',
     results,
     ...(durability ? ['', durability] : []),

@@ -69,7 +69,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         baseline: 'POST',
       }),
     );
-    // The bare app's memory: the floor any Node 20 + tsx process starts from (no target of its own).
+    // The bare app's memory: the floor any process loaded the same way starts from (no target of its own).
     rss.push(...ctx.recordRss('baseline', ['baseline']).map((sample) => ({ ...sample, met: null })));
     for (const name of Object.keys(SCENARIO_RUNNERS) as ScenarioName[]) {
       if (!options.scenarios.includes(name)) continue;

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tsxArgs } from '@shop/shared/startup';
 import type { BenchReport } from '../src/runBench.ts';
 import { SCENARIOS } from '../src/options.ts';
 
@@ -16,14 +17,10 @@ let report: BenchReport;
 // `pnpm bench --smoke` exactly as a developer runs it (1 s per scenario, small growth sizes), so
 // the harness cannot rot. It asserts that everything ran and was computed, never how fast.
 beforeAll(async () => {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'bench/src/main.ts', '--smoke', '--out', outFile],
-    {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [...tsxArgs('bench/src/main.ts'), '--smoke', '--out', outFile], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   exitCode = await new Promise<number | null>((done) => child.on('exit', (code) => done(code)));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateDevKeys } from '@shop/shared';
 import { DEFAULT_PORTS, type Ports, type ProcessName } from '../../scripts/stack/processes.ts';
-import { startStack, type Stack } from '../../scripts/stack/startStack.ts';
+import { startStack, type Runtime, type Stack } from '../../scripts/stack/startStack.ts';
 import { freePorts } from './freePorts.ts';
 
 export interface TestStack {
@@ -16,9 +16,13 @@ export interface TestStack {
 
 /**
  * The whole system for a test: the real start-up code (scripts/stack) on free ports, with keys of
- * its own, databases in a temp folder, short retry intervals and no rate limits.
+ * its own, databases in a temp folder, short retry intervals and no rate limits. It runs the
+ * compiled services, as production does (the projects' globalSetup builds them).
  */
-export async function startTestStack(extraEnv: Record<string, string> = {}): Promise<TestStack> {
+export async function startTestStack(
+  extraEnv: Record<string, string> = {},
+  runtime: Runtime = 'compiled',
+): Promise<TestStack> {
   const names = Object.keys(DEFAULT_PORTS) as ProcessName[];
   const allocated = await freePorts(names.length);
   const ports = Object.fromEntries(names.map((name, i) => [name, allocated[i]])) as Ports;
@@ -27,6 +31,7 @@ export async function startTestStack(extraEnv: Record<string, string> = {}): Pro
   const logs: string[] = [];
   const stack = await startStack({
     ports,
+    runtime,
     onLine: (name, line) => logs.push(`${name} | ${line}`),
     env: {
       NODE_ENV: 'test',

@@ -1,15 +1,26 @@
 #!/usr/bin/env bash
 # Walks the main flow against a running shop (`pnpm start`) with curl, the way the README shows it:
-# register -> login -> create order (with an Idempotency-Key, retried once) -> pay -> order Paid -> receipt in the inbox -> pay again (no
-# second charge). Stops with a clear message at the first unexpected answer.
-# Needs curl and node (for reading JSON). Override the URLs with the same variables as the services.
+# register -> login -> create order (with an Idempotency-Key, retried once) -> pay -> order Paid ->
+# receipt in the inbox -> pay again (no second charge). Stops with a clear message (on stderr) at the
+# first unexpected answer.
+# Needs curl and the repo's node_modules (node reads .env and the JSON answers). The URLs come from
+# .env and the environment like everywhere else: the *_PORT variables, or *_SERVICE_URL,
+# GMAIL_SANDBOX_URL and STRIPE_SANDBOX_URL (see .env.example).
 set -euo pipefail
 
-USER_URL=${USER_SERVICE_URL:-http://127.0.0.1:3001}
-ORDER_URL=${ORDER_SERVICE_URL:-http://127.0.0.1:3002}
-PAYMENT_URL=${PAYMENT_SERVICE_URL:-http://127.0.0.1:3003}
-INBOX_URL=${GMAIL_SANDBOX_URL:-http://127.0.0.1:8025}
-STRIPE_URL=${STRIPE_SANDBOX_URL:-http://127.0.0.1:12111}
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# node resolves tsx from the repo; a relative SHOP_ENV_FILE still means from where the script was called.
+[[ ${SHOP_ENV_FILE:-none} != none ]] && SHOP_ENV_FILE=$(realpath -m "$SHOP_ENV_FILE")
+urls=$(cd "$ROOT" && node --conditions=@shop/source --import tsx scripts/curl/urls.ts) || {
+  echo "FAILED before step 1: could not read the URLs from .env and the environment" >&2
+  exit 1
+}
+eval "$urls"
+USER_URL=$USER_SERVICE_URL
+ORDER_URL=$ORDER_SERVICE_URL
+PAYMENT_URL=$PAYMENT_SERVICE_URL
+INBOX_URL=$GMAIL_SANDBOX_URL
+STRIPE_URL=$STRIPE_SANDBOX_URL
 
 BODY=$(mktemp)
 trap 'rm -f "$BODY"' EXIT
@@ -25,10 +36,9 @@ request() {
   [[ -n $key ]] && args+=(-H "idempotency-key: $key")
   [[ -n $data ]] && args+=(--data "$data")
   local status
-  status=$(curl "${args[@]}" "$url") || { echo "FAILED at step $step: $method $url did not answer (is the shop running? pnpm start)"; exit 1; }
+  status=$(curl "${args[@]}" "$url") || { echo "FAILED at step $step: $method $url did not answer (is the shop running? pnpm start)" >&2; exit 1; }
   if [[ $status != "$expected" ]]; then
-    echo "FAILED at step $step: $method $url answered $status, expected $expected:"
-    cat "$BODY"; echo
+    { echo "FAILED at step $step: $method $url answered $status, expected $expected:"; cat "$BODY"; echo; } >&2
     exit 1
   fi
   echo "ok $step: $method $url -> $status"
@@ -44,7 +54,7 @@ field() {
 
 # expect_equal ACTUAL EXPECTED WHAT
 expect_equal() {
-  if [[ $1 != "$2" ]]; then echo "FAILED after step $step: $3 is '$1', expected '$2'"; exit 1; fi
+  if [[ $1 != "$2" ]]; then echo "FAILED after step $step: $3 is '$1', expected '$2'" >&2; exit 1; fi
 }
 
 suffix=$(date +%s%N | tail -c 9)

@@ -1,96 +1,58 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LOCAL_PROCESSES, fillLocalUrls, type LocalProcessName } from '@shop/shared/startup';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-export type ProcessName =
-  | 'stripe-sandbox'
-  | 'gmail-sandbox'
-  | 'user-service'
-  | 'order-service'
-  | 'notification-service'
-  | 'payment-service';
+export type ProcessName = LocalProcessName;
 
 export type Ports = Record<ProcessName, number>;
 
-/** The ports of the dev stack (the same as DESIGN.md and .env.example). */
-export const DEFAULT_PORTS: Ports = {
-  'stripe-sandbox': 12111,
-  'gmail-sandbox': 8025,
-  'user-service': 3001,
-  'order-service': 3002,
-  'payment-service': 3003,
-  'notification-service': 3004,
-};
+/** The ports of the dev stack (the same as .env.example), in start order. */
+export const DEFAULT_PORTS = Object.fromEntries(
+  Object.entries(LOCAL_PROCESSES).map(([name, { port }]) => [name, port]),
+) as Ports;
+
+/** The variable that sets each process's port. */
+export const portVariable = (name: ProcessName) => LOCAL_PROCESSES[name].portVariable;
 
 export interface ProcessSpec {
   name: ProcessName;
-  /** Package folder, relative to the repo root; `src/main.ts` is its entry. */
+  /** Package folder, relative to the repo root: `dist/main.js` or `src/main.ts` is its entry. */
   dir: string;
   /** The path that answers 200 once the process can do its work. */
   readyPath: string;
   env: Record<string, string>;
 }
 
-const url = (port: number) => `http://127.0.0.1:${port}`;
-
 /**
- * What each process of the stack gets. Every variable a service reads has a working default, so
- * only the ports and the neighbours' URLs are set here; anything in the caller's environment
- * (e.g. STRIPE_SECRET_KEY, MONGODB_URI) wins over these.
+ * What each process of the stack gets: its port and the URLs of the others (the same wiring
+ * fillLocalUrls derives from ports everywhere else). Every other variable has a working default,
+ * and anything in the caller's environment (e.g. STRIPE_SECRET_KEY, MONGODB_URI) wins over these.
  */
 export function processSpecs(
   ports: Ports,
   options: { sandboxStripe: boolean; sandboxGmail: boolean },
 ): ProcessSpec[] {
-  const urls = {
-    USER_SERVICE_URL: url(ports['user-service']),
-    ORDER_SERVICE_URL: url(ports['order-service']),
-    PAYMENT_SERVICE_URL: url(ports['payment-service']),
-    NOTIFICATION_SERVICE_URL: url(ports['notification-service']),
-  };
-  const servicePorts = {
-    USER_SERVICE_PORT: String(ports['user-service']),
-    ORDER_SERVICE_PORT: String(ports['order-service']),
-    PAYMENT_SERVICE_PORT: String(ports['payment-service']),
-    NOTIFICATION_SERVICE_PORT: String(ports['notification-service']),
-  };
-  const common = { ...urls, ...servicePorts };
-  const specs: ProcessSpec[] = [];
-  if (options.sandboxStripe) {
-    specs.push({
-      name: 'stripe-sandbox',
-      dir: 'sandboxes/stripe-sandbox',
-      readyPath: '/health',
-      env: {
-        PORT: String(ports['stripe-sandbox']),
-        STRIPE_SANDBOX_WEBHOOK_URL: `${urls.PAYMENT_SERVICE_URL}/api/webhooks/stripe`,
-      },
-    });
-  }
-  if (options.sandboxGmail) {
-    specs.push({
-      name: 'gmail-sandbox',
-      dir: 'sandboxes/gmail-sandbox',
-      readyPath: '/health',
-      env: { PORT: String(ports['gmail-sandbox']) },
-    });
-  }
-  specs.push(
-    { name: 'user-service', dir: 'services/user-service', readyPath: '/ready', env: common },
-    { name: 'order-service', dir: 'services/order-service', readyPath: '/ready', env: common },
-    {
-      name: 'notification-service',
-      dir: 'services/notification-service',
-      readyPath: '/ready',
-      env: { ...common, ...(options.sandboxGmail ? { GMAIL_API_URL: url(ports['gmail-sandbox']) } : {}) },
-    },
-    {
-      name: 'payment-service',
-      dir: 'services/payment-service',
-      readyPath: '/ready',
-      env: { ...common, ...(options.sandboxStripe ? { STRIPE_API_URL: url(ports['stripe-sandbox']) } : {}) },
-    },
-  );
-  return specs;
+  const wiring = fillLocalUrls(
+    Object.fromEntries(
+      Object.entries(ports).map(([name, port]) => [portVariable(name as ProcessName), String(port)]),
+    ),
+  ) as Record<string, string>;
+  if (!options.sandboxStripe) delete wiring.STRIPE_API_URL;
+  if (!options.sandboxGmail) delete wiring.GMAIL_API_URL;
+  const spec = (name: ProcessName, dir: string, readyPath: string): ProcessSpec => ({
+    name,
+    dir,
+    readyPath,
+    env: wiring,
+  });
+  return [
+    ...(options.sandboxStripe ? [spec('stripe-sandbox', 'sandboxes/stripe-sandbox', '/health')] : []),
+    ...(options.sandboxGmail ? [spec('gmail-sandbox', 'sandboxes/gmail-sandbox', '/health')] : []),
+    spec('user-service', 'services/user-service', '/ready'),
+    spec('order-service', 'services/order-service', '/ready'),
+    spec('notification-service', 'services/notification-service', '/ready'),
+    spec('payment-service', 'services/payment-service', '/ready'),
+  ];
 }

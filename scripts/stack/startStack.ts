@@ -2,11 +2,21 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
+import { tsxArgs } from '@shop/shared/startup';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO_ROOT, processSpecs, type Ports, type ProcessName, type ProcessSpec } from './processes.ts';
 
+/**
+ * How each process runs: `compiled` is its `dist/main.js` with plain node, as in the images (call
+ * buildWorkspace first); `source` is its TypeScript through tsx; `watch` is the same, restarted by
+ * node when a file it loaded changes.
+ */
+export type Runtime = 'compiled' | 'source' | 'watch';
+
 export interface StackOptions {
   ports: Ports;
+  /** Default `compiled`. */
+  runtime?: Runtime;
   /** Extra environment for every process (e.g. database paths in a temp folder for tests). */
   env?: Record<string, string>;
   /** Receives every output line of every process, with its name. */
@@ -39,9 +49,15 @@ export function sandboxChoice(env: NodeJS.ProcessEnv) {
   };
 }
 
+/** Node's arguments for a process's entry, in its package folder. */
+export function entryArgs(runtime: Runtime): string[] {
+  if (runtime === 'compiled') return ['dist/main.js'];
+  return runtime === 'watch' ? ['--watch', ...tsxArgs('src/main.ts')] : tsxArgs('src/main.ts');
+}
+
 /**
- * Starts the sandboxes and the four services as separate processes (`node --import tsx`), in
- * dependency order, each waited on until its readiness path answers 200.
+ * Starts the sandboxes and the four services as separate processes, in dependency order, each
+ * waited on until its readiness path answers 200.
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const baseEnv = { ...process.env, ...options.env };
@@ -50,7 +66,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
 
   const launch = async (spec: ProcessSpec, env: Record<string, string> = {}) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, entryArgs(options.runtime ?? 'compiled'), {
       cwd: resolve(REPO_ROOT, spec.dir),
       env: processEnv(spec, { ...options.env, ...env }),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -91,10 +107,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
 /**
  * The caller's environment, then the stack's wiring (ports, neighbours' URLs), then the explicit
- * overrides. An empty value means "unset", so a test can hide a variable of the developer's shell.
+ * overrides. An empty value means "unset", so a test can hide a variable of the developer's shell;
+ * the processes do not read `.env` again, since the caller's environment already holds what it says.
  */
 function processEnv(spec: ProcessSpec, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...spec.env, ...overrides };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...spec.env, ...overrides, SHOP_ENV_FILE: 'none' };
   for (const [key, value] of Object.entries(env)) if (value === '') delete env[key];
   return env;
 }

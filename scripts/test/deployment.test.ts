@@ -2,22 +2,29 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { LOCAL_PROCESSES } from '@shop/shared/startup';
 import { REPO_ROOT } from '../stack/processes.ts';
 
 const compose = parse(readFileSync(resolve(REPO_ROOT, 'deploy/compose.yaml'), 'utf8'), { merge: true });
 const dockerfile = readFileSync(resolve(REPO_ROOT, 'deploy/Dockerfile'), 'utf8');
-const SERVICES = ['user-service', 'order-service', 'payment-service', 'notification-service'];
+const node24 = readFileSync(resolve(REPO_ROOT, 'deploy/node24.env'), 'utf8');
+const SERVICES = ['user-service', 'order-service', 'payment-service', 'notification-service'] as const;
 
-describe('deployment files (no container engine here, so they are checked, not run)', () => {
-  it('the compose file runs the four services from the Dockerfile, each with its own build arg and port', () => {
-    for (const [i, name] of SERVICES.entries()) {
+// What runs in CI is the images (deploy/test, after deploy/podman/build-images.sh); these check
+// that the compose file, which CI cannot run (no MongoDB image there), uses them the same way.
+describe('deployment files', () => {
+  it('the compose file runs the images CI builds, each from the Dockerfile with its build arg and port', () => {
+    for (const name of SERVICES) {
       const service = compose.services[name];
+      const { port, portVariable } = LOCAL_PROCESSES[name];
+      expect(service.image).toBe(`shop/${name}:latest`);
       expect(service.build).toEqual({
         context: '..',
         dockerfile: 'deploy/Dockerfile',
         args: { SERVICE: name },
       });
-      expect(service.ports).toEqual([`${3001 + i}:${3001 + i}`]);
+      expect(service.environment[portVariable]).toBe(port);
+      expect(service.ports).toEqual([`${port}:${port}`]);
       expect(service.environment.NODE_ENV).toBe('production');
     }
   });
@@ -26,13 +33,23 @@ describe('deployment files (no container engine here, so they are checked, not r
     expect(compose.services.mongo.image).toMatch(/^mongo:/);
     expect(compose.services['user-service'].environment.MONGODB_URI).toBe('mongodb://mongo:27017/shop');
     for (const name of ['order-service', 'payment-service', 'notification-service']) {
-      const volume = compose.services[name].volumes[0].split(':')[0];
+      const [volume, mountPoint] = compose.services[name].volumes[0].split(':');
       expect(Object.keys(compose.volumes)).toContain(volume);
+      const dbVariable = `${name.split('-')[0]!.toUpperCase()}_DB_PATH`;
+      expect(compose.services[name].environment[dbVariable]).toMatch(new RegExp(`^${mountPoint}/`));
     }
   });
 
-  it('the image is multi-stage and runs as a non-root user', () => {
-    expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
+  it('the image is multi-stage from a base image argument (official Node 24 by default), runs compiled code as node', () => {
+    expect(dockerfile).toMatch(/^ARG BASE_IMAGE=node:24-bookworm-slim$/m);
+    expect(dockerfile.match(/^FROM \$\{BASE_IMAGE\}/gm)).toHaveLength(2);
     expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*@shop\/shared\/healthcheck/m);
+  });
+
+  it('the image compiles native modules against the same Node 24 headers as CI (deploy/node24.env)', () => {
+    const headers = /^NODE24_ADDON_HEADERS=(.+)$/m.exec(node24)![1];
+    expect(dockerfile).toContain(`ARG NODE24_ADDON_HEADERS=${headers}`);
   });
 });

@@ -1,6 +1,8 @@
 import { defineProject } from 'vitest/config';
+import { workspaceSources } from '../../vitest.sources.ts';
 
 export default defineProject({
+  ...workspaceSources,
   test: {
     name: 'notification-service',
     include: ['test/**/*.test.ts'],

@@ -1,5 +1,7 @@
 import { defineProject } from 'vitest/config';
+import { workspaceSources } from '../../vitest.sources.ts';
 
 export default defineProject({
+  ...workspaceSources,
   test: { name: 'order-service', include: ['test/**/*.test.ts'], testTimeout: 20_000, hookTimeout: 30_000 },
 });

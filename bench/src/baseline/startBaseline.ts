@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { tsxArgs } from '@shop/shared';
 
 export interface Baseline {
   url: string;
@@ -9,11 +10,13 @@ export interface Baseline {
   stop(): Promise<void>;
 }
 
-const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
+const COMPILED = fileURLToPath(new URL('../../dist/baseline/server.js', import.meta.url));
+const SOURCE = fileURLToPath(new URL('./server.ts', import.meta.url));
 
-/** Starts the bare Express app in its own process, loaded the same way as the services (tsx). */
-export async function startBaseline(): Promise<Baseline> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+/** Starts the bare Express app in its own process, loaded the same way as the services. */
+export async function startBaseline(runtime: 'compiled' | 'tsx'): Promise<Baseline> {
+  const args = runtime === 'compiled' ? [COMPILED] : tsxArgs(SOURCE);
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, PORT: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -13,6 +13,7 @@ await runMain(async () => {
   );
   await startServer(createApp(deps), {
     port: config.NOTIFICATION_SERVICE_PORT,
+    portVariable: 'NOTIFICATION_SERVICE_PORT',
     host: config.HOST,
     logger: deps.logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,

@@ -8,6 +8,7 @@ await runMain(async () => {
   const deps = buildDependencies(config);
   await startServer(createApp(deps), {
     port: config.ORDER_SERVICE_PORT,
+    portVariable: 'ORDER_SERVICE_PORT',
     host: config.HOST,
     logger: deps.logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,

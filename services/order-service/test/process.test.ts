@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '@shop/shared';
 import { authEnvFor, listen } from '@shop/shared/testing';
+import { tsxArgs } from '@shop/shared/startup';
 import { openOrderStore } from '../src/data/sqliteOrderStore.ts';
 import { LAPTOP, asService, asUser, buildApp, newUserId } from './helpers.ts';
 
@@ -14,9 +16,16 @@ import { LAPTOP, asService, asUser, buildApp, newUserId } from './helpers.ts';
 const SERVICE_DIR = resolve(import.meta.dirname, '..');
 
 function runMain(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  return spawn(process.execPath, tsxArgs('src/main.ts'), {
     cwd: SERVICE_DIR,
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      SHOP_ENV_FILE: 'none',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
@@ -54,6 +63,36 @@ describe('the order-service process', () => {
     expect(stderr.trim().split('\n')).toEqual([
       'Invalid configuration: ORDER_SERVICE_PORT must be a whole number from 0 to 65535 (got "abc")',
     ]);
+  });
+
+  it('when ORDER_SERVICE_PORT is already in use, it stops with exit code 1 and one line naming it', async () => {
+    const taken = createServer();
+    await new Promise<void>((done) => taken.listen(0, '127.0.0.1', done));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const { code, stderr } = await exitOf(
+        runMain({ ORDER_SERVICE_PORT: String(port), ORDER_DB_PATH: ':memory:' }),
+      );
+      expect(code).toBe(1);
+      expect(stderr.trim().split('\n')).toEqual([
+        `Cannot listen: ORDER_SERVICE_PORT=${port} is already in use on 127.0.0.1 (EADDRINUSE); stop what uses it or set another port`,
+      ]);
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('when started alone, it reads the env file (SHOP_ENV_FILE, else .env at the repo root)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'order-env-'));
+    const file = join(dir, 'test.env');
+    writeFileSync(file, 'ORDER_DEFAULT_CURRENCY=XYZ\n');
+    try {
+      const { code, stderr } = await exitOf(runMain({ SHOP_ENV_FILE: file }));
+      expect(code).toBe(1);
+      expect(stderr.trim()).toMatch(/^Invalid configuration: ORDER_DEFAULT_CURRENCY .*\(got "XYZ"\)$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('next to an in-process instance on the same database file', () => {

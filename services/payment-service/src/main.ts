@@ -11,6 +11,7 @@ await runMain(async () => {
   deps.logger.info({ stripe, db: config.PAYMENT_DB_PATH }, 'configured');
   await startServer(createApp(deps), {
     port: config.PAYMENT_SERVICE_PORT,
+    portVariable: 'PAYMENT_SERVICE_PORT',
     host: config.HOST,
     logger: deps.logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,

@@ -9,6 +9,7 @@ await runMain(async () => {
   deps.logger.info({ store: deps.store.kind }, 'store opened');
   await startServer(createApp(deps), {
     port: config.USER_SERVICE_PORT,
+    portVariable: 'USER_SERVICE_PORT',
     host: config.HOST,
     logger: deps.logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '@shop/shared';
+import { ConfigError, tsxArgs } from '@shop/shared';
 import { readConfig } from '../src/config.ts';
 
 const serviceDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -55,9 +55,14 @@ describe('configuration', () => {
   });
 
   it('when the service is started with USER_SERVICE_PORT=abc, it exits 1 after one clear line', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const run = spawnSync(process.execPath, tsxArgs('src/main.ts'), {
       cwd: serviceDir,
-      env: { PATH: process.env.PATH, USER_SERVICE_PORT: 'abc', USER_DB_PATH: ':memory:' },
+      env: {
+        PATH: process.env.PATH,
+        USER_SERVICE_PORT: 'abc',
+        USER_DB_PATH: ':memory:',
+        SHOP_ENV_FILE: 'none',
+      },
       encoding: 'utf8',
       timeout: 15_000,
     });

@@ -21,17 +21,3 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
   });
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
 }
-
-/** Runs a service's start-up; a ConfigError ends the process with its one line and exit code 1. */
-export async function runMain(main: () => Promise<void>): Promise<void> {
-  try {
-    await main();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-    } else {
-      console.error('Start-up failed:', error instanceof Error ? (error.stack ?? error.message) : error);
-    }
-    process.exit(1);
-  }
-}

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { PROBLEM_CONTENT_TYPE, problem } from '../errors/problem.ts';
+import { listenFailure } from './listenFailure.ts';
 
 export interface RunningServer {
   server: Server;
@@ -16,6 +17,8 @@ export interface RunningServer {
 export interface StartServerOptions {
   port: number;
   host: string;
+  /** The variable that set the port: a port in use then stops start-up with one line naming it. */
+  portVariable?: string;
   logger: Logger;
   shutdownTimeoutMs?: number;
   /** Runs after the last request finished: stop workers, close the store. */
@@ -50,6 +53,9 @@ export async function startServer(app: Express, options: StartServerOptions): Pr
   const { logger, shutdownTimeoutMs = 10_000 } = options;
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(options.port, options.host, (error?: Error) => (error ? reject(error) : resolve(s)));
+  }).catch((error: unknown) => {
+    const { port, host, portVariable } = options;
+    throw portVariable ? listenFailure(error, { port, host, portVariable }) : error;
   });
   server.on('clientError', answerUnparsableRequest);
   const port = (server.address() as AddressInfo).port;
