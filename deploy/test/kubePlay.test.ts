@@ -90,7 +90,7 @@ describe.skipIf(!CONTAINERS_ENABLED)('the Kubernetes manifests under podman kube
     }
   });
 
-  it('the pods reach each other and share the Secrets: a user registered on one signs in and orders on another', async () => {
+  it('the pods reach each other and share the Secrets: a user registered on one orders on another, and its welcome mail crosses pods', async () => {
     const at = async (name: string) => `http://${await podIp(`${name}${SUFFIX}-pod-0`)}`;
     const [users, orders] = [await at('user-service'), await at('order-service')];
     const { token } = await registerAndLogin(`${users}:3001`, 'kube');
@@ -100,16 +100,19 @@ describe.skipIf(!CONTAINERS_ENABLED)('the Kubernetes manifests under podman kube
       body: JSON.stringify({ product_name: 'Keyboard', quantity: 1, price: 19.99 }),
     });
     expect(order.status).toBe(201);
-    // The welcome mail: the user-service called the notification-service, which looked the user up.
-    const notifications = `${await at('notification-service')}:3004`;
+    // The welcome mail: the user-service's pod reached the notification-service's, which queued it.
     await waitUntil(
       async () => {
-        const metrics = await (await fetch(`${notifications}/metrics`)).text();
-        return /http_client_request_duration_seconds_count\{target="user-service",[^}]*status="200"\}/.test(
+        const metrics = await (await fetch(`${users}:3001/metrics`)).text();
+        return /http_client_request_duration_seconds_count\{[^}]*target="notification-service",method="POST",status="202"\}/.test(
           metrics,
         );
       },
-      { what: 'the notification-service to look the new user up', timeoutMs: 20_000, intervalMs: 250 },
+      {
+        what: 'the user-service to hand the welcome mail to the notification-service',
+        timeoutMs: 20_000,
+        intervalMs: 250,
+      },
     );
   });
 

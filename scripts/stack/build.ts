@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { REPO_ROOT } from './processes.ts';
+import { fileURLToPath } from 'node:url';
+
+// Imports nothing of the workspace: vitest loads this (globalSetup) before any package is built,
+// and without the @shop/source condition the packages resolve to their not yet built dist/.
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * Compiles every service and sandbox to `dist/` (tsc -b tsconfig.build.json). Incremental: with
