@@ -95,7 +95,7 @@ describe('the curl walkthrough (scripts/curl/main-flow.sh)', () => {
     }).catch((error: Failure) => error);
     expect((failure as Failure).code).toBe(1);
     expect((failure as Failure).stderr).toMatch(
-      /FAILED at step 7: GET http:\/\/127\.0\.0\.1:9\/api\/messages.* did not answer/,
+      /FAILED at step 8: GET http:\/\/127\.0\.0\.1:9\/api\/messages.* did not answer/,
     );
   });
 });
