@@ -21,8 +21,9 @@ export interface KubePlayInput {
  * - kube play publishes every containerPort on the host (it would take 3001-3004 from a dev
  *   stack), so container ports go and the probes name their port by number;
  * - there are no Services: the URLs point at each Deployment's first pod, which podman's DNS knows;
- * - no MongoDB can run here: the user-service keeps its SQLite store in its /tmp (MONGODB_URI is
- *   left empty by the caller).
+ * - no MongoDB can run here: each user-service replica keeps its users in an in-memory SQLite
+ *   store (MONGODB_URI is left empty by the caller); a file would be one file for both
+ *   replicas, since their emptyDir is one volume (two writers racing at start-up).
  */
 export function forKubePlay(
   manifests: Manifest[],
@@ -75,7 +76,7 @@ export function forKubePlay(
         if (variable.valueFrom?.secretKeyRef)
           variable.valueFrom.secretKeyRef.name = rename(variable.valueFrom.secretKeyRef.name);
       }
-      if (c.name === 'user-service') c.env.push({ name: 'USER_DB_PATH', value: '/tmp/users.sqlite' });
+      if (c.name === 'user-service') c.env.push({ name: 'USER_DB_PATH', value: ':memory:' });
     }
   }
   return { manifests: played, secrets, deployments, volumes };
