@@ -11,29 +11,21 @@ export const STORAGE_BACKOFF_MAX_MS = 30_000;
  */
 export class StorageBackoff {
   private faults = 0;
-  private pause: number;
 
   constructor(
     private readonly intervalMs: number,
     private readonly maxMs = STORAGE_BACKOFF_MAX_MS,
-  ) {
-    this.pause = intervalMs;
-  }
-
-  /** The pause the last after() answered. */
-  current(): number {
-    return this.pause;
-  }
+  ) {}
 
   /** Records how a pass ended (the storage fault it stopped at, if any); answers the pause before the next. */
   after(fault: StorageFault | undefined): number {
     if (!fault) {
       this.faults = 0;
-      return (this.pause = this.intervalMs);
+      return this.intervalMs;
     }
     this.faults += 1;
     if (fault.code === 'store_busy') pauseLockWaits();
     const base = Math.max(this.intervalMs, 100);
-    return (this.pause = Math.min(this.maxMs, base * 2 ** Math.min(this.faults, 16)));
+    return Math.min(this.maxMs, base * 2 ** Math.min(this.faults, 16));
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { StorageBackoff } from '../db/storageBackoff.ts';
-import { storageFault } from '../db/storageFaults.ts';
+import { storageFault, type StorageFault } from '../db/storageFaults.ts';
 import { withRequestId } from '../logging/requestContext.ts';
 
 export interface PollingWorker {
@@ -38,32 +38,30 @@ export function createPollingWorker({ name, intervalMs, logger, tick }: PollingW
   let current: Promise<void> = Promise.resolve();
   const backoff = new StorageBackoff(intervalMs);
 
-  /** Runs one tick; answers whether a storage fault stopped it. */
-  const run = async (first: boolean): Promise<boolean> => {
+  /** Runs one tick; answers the storage fault that stopped it, if one did. */
+  const run = async (first: boolean): Promise<StorageFault | undefined> => {
     try {
       await withRequestId(`${name}-${randomUUID()}`, () => tick(first));
-      backoff.after(undefined);
-      return false;
     } catch (error) {
       const fault = storageFault(error);
-      if (!fault) {
-        logger.error({ err: error, worker: name }, 'worker tick failed');
-        return false;
-      }
-      const retryInMs = backoff.after(fault);
-      logger.error(
-        { worker: name, code: fault.code, sqlite_code: fault.sqliteCode, retry_in_ms: retryInMs },
-        'worker stopped at a storage fault; backing off',
-      );
-      return true;
+      if (fault) return fault;
+      logger.error({ err: error, worker: name }, 'worker tick failed');
     }
+    return undefined;
   };
 
   const schedule = (first: boolean, delayMs: number) => {
     timer = setTimeout(() => {
       timer = undefined;
-      current = run(first).then((faulted) => {
-        if (running) schedule(first && faulted, faulted ? backoff.current() : intervalMs);
+      current = run(first).then((fault) => {
+        const nextInMs = backoff.after(fault);
+        if (fault) {
+          logger.error(
+            { worker: name, code: fault.code, sqlite_code: fault.sqliteCode, retry_in_ms: nextInMs },
+            'worker stopped at a storage fault; backing off',
+          );
+        }
+        if (running) schedule(first && fault !== undefined, nextInMs);
       });
     }, delayMs);
     timer.unref();
