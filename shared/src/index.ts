@@ -23,6 +23,7 @@ export * from './auth/devKeys.ts';
 export * from './auth/tokens.ts';
 export * from './db/index.ts';
 export * from './metrics/metrics.ts';
+export * from './metrics/metricsAccess.ts';
 export * from './workers/backoff.ts';
 export * from './workers/pollingWorker.ts';
 export * from './money.ts';

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { bearer, listen, serviceToken, userToken } from '../src/testing/index.ts';
+import { metricsAccessFor } from '../src/metrics/metricsAccess.ts';
 import { demoApp } from './support/demoApi.ts';
 
 const buildApp = demoApp;
@@ -48,6 +49,35 @@ describe('service app basics', () => {
     await request(app).get('/health');
     const res = await request(app).get('/metrics');
     expect(res.text).toContain('http_requests_total{method="GET",route="/health",status="200"');
+  });
+});
+
+describe('who may read /metrics', () => {
+  const token = 'm'.repeat(20) + 'etrics-token-0123456789';
+
+  it('in production without METRICS_TOKEN, /metrics answers 404 not_found: the counts are not public', async () => {
+    const { app } = buildApp(true, metricsAccessFor({ NODE_ENV: 'production' }));
+    const res = await request(app).get('/metrics');
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('not_found');
+    expect(res.text).not.toContain('http_requests_total');
+  });
+
+  it('with METRICS_TOKEN set, /metrics without the token or with another one answers 401; with it, the metrics', async () => {
+    const { app } = buildApp(true, metricsAccessFor({ NODE_ENV: 'production', METRICS_TOKEN: token }));
+    const none = await request(app).get('/metrics');
+    const wrong = await request(app)
+      .get('/metrics')
+      .set(bearer(token.replace(/.$/, 'x')));
+    const right = await request(app).get('/metrics').set(bearer(token));
+    expect([none.status, wrong.status, right.status]).toEqual([401, 401, 200]);
+    expect(none.body.code).toBe('unauthorized');
+    expect(right.text).toContain('http_requests_total');
+  });
+
+  it('in development without METRICS_TOKEN, /metrics is open (a developer’s own machine)', async () => {
+    const { app } = buildApp(true, metricsAccessFor({ NODE_ENV: 'development' }));
+    expect((await request(app).get('/metrics')).status).toBe(200);
   });
 });
 

@@ -41,4 +41,6 @@ export const baseEnv = {
   HTTP_TIMEOUT_MS: envInt(5_000, 100, 120_000),
   /** Retries of a call to another service where repeating it is safe (after no answer or a 5xx). */
   HTTP_RETRIES: envInt(2, 0, 10),
+  /** Bearer token that /metrics asks for; without it /metrics is open in development, off in production. */
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
 };

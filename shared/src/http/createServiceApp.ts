@@ -4,6 +4,7 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { currentRequestId, requestIdMiddleware } from '../logging/requestContext.ts';
 import type { ServiceMetrics } from '../metrics/metrics.ts';
+import { metricsGuard } from '../metrics/metricsAccess.ts';
 import { errorHandler, notFoundHandler } from './errorHandler.ts';
 import { AppError } from '../errors/AppError.ts';
 import { storageFault } from '../db/storageFaults.ts';
@@ -75,7 +76,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
     }
     res.json({ status: 'ready', service: name });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsGuard(metrics.access), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.use(docsRouter(buildOpenApi(api)));

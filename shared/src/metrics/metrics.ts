@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { MetricsAccess } from './metricsAccess.ts';
 
 /**
  * Prometheus metrics of one service. Each app gets its own registry, so several apps in one test
@@ -28,7 +29,11 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
-  constructor(service: string) {
+  /** `access`: who may read them at /metrics (see metricsAccess.ts). */
+  constructor(
+    service: string,
+    readonly access: MetricsAccess = 'open',
+  ) {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });
   }

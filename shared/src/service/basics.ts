@@ -5,6 +5,7 @@ import type { HttpClientOptions } from '../clients/httpClient.ts';
 import type { Api } from '../contracts/endpoint.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { ServiceMetrics } from '../metrics/metrics.ts';
+import { metricsAccessFor } from '../metrics/metricsAccess.ts';
 
 /** What every service's dependencies start with. */
 export interface ServiceBasics<C> {
@@ -26,6 +27,7 @@ export interface ServiceBasics<C> {
 
 type BasicConfig = Parameters<typeof resolveAuthKeys>[0] & {
   LOG_LEVEL: string;
+  METRICS_TOKEN?: string;
   HTTP_TIMEOUT_MS: number;
   HTTP_RETRIES: number;
 };
@@ -40,12 +42,14 @@ export function serviceBasics<C extends BasicConfig>(
   given: { logger?: Logger } = {},
   options: { needsPrivateKey?: boolean } = {},
 ): ServiceBasics<C> {
-  const metrics = new ServiceMetrics(service);
+  const logger = given.logger ?? createLogger(service, config.LOG_LEVEL);
+  const metrics = new ServiceMetrics(service, metricsAccessFor(config));
+  if (metrics.access === 'off') logger.warn('/metrics is off: set METRICS_TOKEN to serve it');
   const keys = resolveAuthKeys(config, { needsPrivateKey: options.needsPrivateKey ?? false });
   const token = serviceTokenProvider(keys.serviceSecret, service);
   return {
     config,
-    logger: given.logger ?? createLogger(service, config.LOG_LEVEL),
+    logger,
     metrics,
     keys,
     neighbour: (api, baseURL, overrides = {}) =>

@@ -9,6 +9,7 @@ import {
 } from '../../src/index.ts';
 import { defineApi, endpoint, IdParams, Order } from '../../src/contracts/index.ts';
 import { captureLogs, testKeys } from '../../src/testing/index.ts';
+import type { MetricsAccess } from '../../src/metrics/metricsAccess.ts';
 
 const Caller = z.union([
   z.object({ kind: z.literal('user'), userId: z.string() }),
@@ -128,13 +129,13 @@ const handlers: Implementation<typeof demoApi> = {
 };
 
 /** The demo API served by the shared app builder; `ready: false` makes /ready fail. */
-export function demoApp(ready = true) {
+export function demoApp(ready = true, metricsAccess: MetricsAccess = 'open') {
   const { logger, lines } = captureLogs('demo');
   const app = createServiceApp({
     api: demoApi,
     routes: apiRouter(demoApi, handlers, testKeys),
     logger,
-    metrics: new ServiceMetrics('demo'),
+    metrics: new ServiceMetrics('demo', metricsAccess),
     readiness: () => {
       if (!ready) throw new Error('store closed');
     },
