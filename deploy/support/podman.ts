@@ -10,7 +10,7 @@ export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const CONTAINERS_ENABLED = process.env.SHOP_CONTAINER_TESTS === '1';
 if (!CONTAINERS_ENABLED) {
   console.warn(
-    '[deploy] container checks skipped: run `bash deploy/podman/build-images.sh`, then SHOP_CONTAINER_TESTS=1 (needs podman; `SHOP_CI_FULL=1 bash .ci/run` does both)',
+    '[deploy] container checks skipped: run `bash deploy/podman/build-images.sh`, then SHOP_CONTAINER_TESTS=1 (needs podman and root; `.ci/run` does both)',
   );
 }
 
