@@ -106,7 +106,7 @@ describe('the order-service process', () => {
       const file = join(dir, 'orders.sqlite');
       const { app, store } = buildApp({ store: openOrderStore(file) });
       local = await listen(app, undefined, () => store.close());
-      child = runMain({ ...authEnvFor(), ORDER_SERVICE_PORT: '0', ORDER_DB_PATH: file });
+      child = runMain({ ...authEnvFor('order-service'), ORDER_SERVICE_PORT: '0', ORDER_DB_PATH: file });
       childUrl = await listeningUrl(child);
     });
     afterAll(async () => {

@@ -8,7 +8,7 @@ import {
   type Implementation,
 } from '../../src/index.ts';
 import { defineApi, endpoint, IdParams, Order } from '../../src/contracts/index.ts';
-import { captureLogs, testKeys } from '../../src/testing/index.ts';
+import { captureLogs, testAuthKeys } from '../../src/testing/index.ts';
 
 const Caller = z.union([
   z.object({ kind: z.literal('user'), userId: z.string() }),
@@ -132,7 +132,7 @@ export function demoApp(ready = true) {
   const { logger, lines } = captureLogs('demo');
   const app = createServiceApp({
     api: demoApi,
-    routes: apiRouter(demoApi, handlers, testKeys),
+    routes: apiRouter(demoApi, handlers, testAuthKeys('demo')),
     logger,
     metrics: new ServiceMetrics('demo'),
     readiness: () => {
