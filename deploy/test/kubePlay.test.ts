@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { generateDevKeys } from '@shop/shared';
+import { generateDevKeys, PUBLIC_KEY_VARIABLES } from '@shop/shared';
 import { waitUntil } from '@shop/shared/testing';
 import { registerAndLogin } from '../../e2e/support/accounts.ts';
 import { forKubePlay, type KubePlayInput } from '../support/kubePlay.ts';
@@ -14,11 +14,14 @@ const SUFFIX = `-ci${process.pid}`;
 const NETWORK = `shop-kube${SUFFIX}`;
 const keys = generateDevKeys();
 const SECRET_VALUES = {
-  'shop-tokens': {
-    JWT_PRIVATE_KEY: keys.privateKey,
-    JWT_PUBLIC_KEY: keys.publicKey,
-    SERVICE_TOKEN_SECRET: keys.serviceSecret,
-  },
+  'shop-tokens': { JWT_PRIVATE_KEY: keys.privateKey, JWT_PUBLIC_KEY: keys.publicKey },
+  // Each service's own signing key, in its own Secret; every public key in one.
+  ...Object.fromEntries(
+    SERVICES.map((name) => [`shop-${name}-key`, { SERVICE_SIGNING_KEY: keys.services[name].privateKey }]),
+  ),
+  'shop-service-public-keys': Object.fromEntries(
+    SERVICES.map((name) => [PUBLIC_KEY_VARIABLES[name], keys.services[name].publicKey]),
+  ),
   'shop-stripe': { STRIPE_SECRET_KEY: 'sk_test_kube_play', STRIPE_WEBHOOK_SECRET: 'whsec_kube_play' },
   'shop-gmail': {
     GMAIL_CLIENT_ID: 'kube-play',
