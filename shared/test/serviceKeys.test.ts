@@ -47,7 +47,7 @@ describe('service keys at start-up', () => {
   });
 
   it.each([
-    ['an RSA key', pem('rsa'), 'a rsa key'],
+    ['an RSA key', pem('rsa'), 'a key of type rsa'],
     ['an EC key on P-384', pem('ec', 'secp384r1'), 'an EC key on secp384r1'],
   ])('when SERVICE_SIGNING_KEY is %s, one line names it and what it got', (_name, pair, got) => {
     expect(() =>

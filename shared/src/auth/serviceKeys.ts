@@ -20,7 +20,8 @@ export function checkedServiceKey(pem: string, variable: string, kind: 'private'
   }
   const curve = key.asymmetricKeyDetails?.namedCurve;
   if (key.asymmetricKeyType !== 'ec' || curve !== 'prime256v1') {
-    const got = key.asymmetricKeyType === 'ec' ? `an EC key on ${curve}` : `a ${key.asymmetricKeyType} key`;
+    const got =
+      key.asymmetricKeyType === 'ec' ? `an EC key on ${curve}` : `a key of type ${key.asymmetricKeyType}`;
     throw new ConfigError(
       `Invalid configuration: ${variable} must be an EC P-256 (prime256v1) key (got ${got})`,
     );
