@@ -53,35 +53,38 @@ export function verifyToken(keys: VerificationKeys, token: string): Principal {
     throw unauthorized('The token is malformed.', 'invalid_token');
   if (decoded.header.alg !== 'ES256') throw invalid();
   const caller = decoded.header.kid;
-  // Only the services this one loaded a key for (its contract's callers) can be verified at all.
-  const callerKey =
-    caller !== undefined && Object.hasOwn(keys.callerKeys, caller)
-      ? keys.callerKeys[caller as keyof typeof keys.callerKeys]
-      : undefined;
-  if (caller !== undefined && !callerKey) throw invalid();
   try {
-    if (caller === undefined) {
-      const claims = jwt.verify(token, keyObject(keys.publicKey, 'public'), {
-        algorithms: ['ES256'],
-        audience: USER_AUDIENCE,
-        issuer: USER_ISSUER,
-      }) as jwt.JwtPayload;
-      if (claims.typ === 'user' && typeof claims.sub === 'string')
-        return { kind: 'user', userId: claims.sub };
-    } else {
-      const claims = jwt.verify(token, keyObject(callerKey!, 'public'), {
-        algorithms: ['ES256'],
-        audience: keys.service,
-        issuer: caller,
-        subject: caller,
-      }) as jwt.JwtPayload;
-      if (claims.typ === 'service') return { kind: 'service', service: caller };
-    }
+    const principal = caller === undefined ? userIn(keys, token) : serviceIn(keys, caller, token);
+    if (principal) return principal;
   } catch (error) {
     if (error instanceof jwt.TokenExpiredError) throw unauthorized('The token has expired.', 'token_expired');
-    throw invalid();
   }
   throw invalid();
+}
+
+function userIn(keys: VerificationKeys, token: string): Principal | undefined {
+  const claims = jwt.verify(token, keyObject(keys.publicKey, 'public'), {
+    algorithms: ['ES256'],
+    audience: USER_AUDIENCE,
+    issuer: USER_ISSUER,
+  }) as jwt.JwtPayload;
+  if (claims.typ === 'user' && typeof claims.sub === 'string') return { kind: 'user', userId: claims.sub };
+  return undefined;
+}
+
+/** Only a service this one holds the key of (a caller its contract names) can be verified at all. */
+function serviceIn(keys: VerificationKeys, caller: string, token: string): Principal | undefined {
+  const key = Object.hasOwn(keys.callerKeys, caller)
+    ? keys.callerKeys[caller as keyof typeof keys.callerKeys]
+    : undefined;
+  if (!key) return undefined;
+  const claims = jwt.verify(token, keyObject(key, 'public'), {
+    algorithms: ['ES256'],
+    audience: keys.service,
+    issuer: caller,
+    subject: caller,
+  }) as jwt.JwtPayload;
+  return claims.typ === 'service' ? { kind: 'service', service: caller } : undefined;
 }
 
 /**

@@ -27,22 +27,20 @@ export function authEnvFor(service: ServiceName, keys: DevKeys = testKeys): Reco
 }
 
 /**
- * The keys of a service named `service` (a test API's name, e.g. `demo`) that accepts the tokens
- * of every shop service (signed with the test keys) and user tokens.
+ * The keys of a service named `service` (a shop service, or a test API's name such as `demo`)
+ * that accepts user tokens and the tokens of every shop service, signed with `keys`. A test API
+ * signs (and keys its fingerprints) with the order-service's key: it has none of its own.
  */
-export function testAuthKeys(
-  service: string,
-  keys: DevKeys = testKeys,
-): Omit<AuthKeys, 'service'> & {
-  service: string;
-} {
+export function testAuthKeys(service: string, keys: DevKeys = testKeys) {
   const signingKey = (keys.services[service as ServiceName] ?? keys.services['order-service']).privateKey;
   return {
     publicKey: keys.publicKey,
     privateKey: keys.privateKey,
     service,
     signingKey,
-    callerKeys: Object.fromEntries(SERVICE_NAMES.map((name) => [name, keys.services[name].publicKey])),
+    callerKeys: Object.fromEntries(
+      SERVICE_NAMES.map((name) => [name, keys.services[name].publicKey]),
+    ) as AuthKeys['callerKeys'],
     fingerprintSecret: fingerprintSecretOf(signingKey),
   };
 }
