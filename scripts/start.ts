@@ -43,8 +43,8 @@ const prefix = (name: string) =>
     ? `\x1b[${COLORS[names.indexOf(name) % COLORS.length]}m${name.padEnd(width)}\x1b[0m |`
     : `${name.padEnd(width)} |`;
 
-const secretsConfigured = process.env.JWT_PRIVATE_KEY || process.env.JWT_PRIVATE_KEY_FILE;
-if (!secretsConfigured && process.env.NODE_ENV !== 'production') loadOrCreateDevKeys(); // once, before the services race for it
+// Once, before the services race for it: each takes from it whatever key it is not given.
+if (process.env.NODE_ENV !== 'production') loadOrCreateDevKeys();
 
 if (options.runtime === 'compiled') {
   console.log('Building the services and sandboxes (tsc -b)...');

@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { generateDevKeys } from '@shop/shared';
+import { generateDevKeys, PUBLIC_KEY_VARIABLES } from '@shop/shared';
 import { waitUntil } from '@shop/shared/testing';
 import { registerAndLogin } from '../../e2e/support/accounts.ts';
 import { forKubePlay, type KubePlayInput } from '../support/kubePlay.ts';
@@ -13,12 +14,17 @@ import { CONTAINERS_ENABLED, podIp, podman, waitFor200 } from '../support/podman
 const SUFFIX = `-ci${process.pid}`;
 const NETWORK = `shop-kube${SUFFIX}`;
 const keys = generateDevKeys();
+const METRICS_TOKEN = randomBytes(24).toString('hex');
 const SECRET_VALUES = {
-  'shop-tokens': {
-    JWT_PRIVATE_KEY: keys.privateKey,
-    JWT_PUBLIC_KEY: keys.publicKey,
-    SERVICE_TOKEN_SECRET: keys.serviceSecret,
-  },
+  'shop-tokens': { JWT_PRIVATE_KEY: keys.privateKey, JWT_PUBLIC_KEY: keys.publicKey },
+  // Each service's own signing key, in its own Secret; every public key in one.
+  ...Object.fromEntries(
+    SERVICES.map((name) => [`shop-${name}-key`, { SERVICE_SIGNING_KEY: keys.services[name].privateKey }]),
+  ),
+  'shop-service-public-keys': Object.fromEntries(
+    SERVICES.map((name) => [PUBLIC_KEY_VARIABLES[name], keys.services[name].publicKey]),
+  ),
+  'shop-metrics': { METRICS_TOKEN },
   'shop-stripe': { STRIPE_SECRET_KEY: 'sk_test_kube_play', STRIPE_WEBHOOK_SECRET: 'whsec_kube_play' },
   'shop-gmail': {
     GMAIL_CLIENT_ID: 'kube-play',
@@ -103,7 +109,9 @@ describe.skipIf(!CONTAINERS_ENABLED)('the Kubernetes manifests under podman kube
     // The welcome mail: the user-service's pod reached the notification-service's, which queued it.
     await waitUntil(
       async () => {
-        const metrics = await (await fetch(`${users}:3001/metrics`)).text();
+        const metrics = await (
+          await fetch(`${users}:3001/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+        ).text();
         return /http_client_request_duration_seconds_count\{[^}]*target="notification-service",method="POST",status="202"\}/.test(
           metrics,
         );

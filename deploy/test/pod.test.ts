@@ -24,31 +24,46 @@ const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
 /**
  * Production settings, as an operator gives them: keys and credentials in the environment (podman
  * passes each `-e NAME` from its own environment, so PEM newlines survive), SQLite on volumes.
+ * Each service gets its own signing key (`SERVICE_SIGNING_KEY=<its PEM>`, given as a value since
+ * the name is the same in every container) and the public keys of the services that may call it.
  * Stripe and Gmail are the sandboxes in the same pod: every URL keeps its 127.0.0.1 default.
  */
 const SECRETS = {
   JWT_PRIVATE_KEY: keys.privateKey,
   JWT_PUBLIC_KEY: keys.publicKey,
-  SERVICE_TOKEN_SECRET: keys.serviceSecret,
+  USER_SERVICE_PUBLIC_KEY: keys.services['user-service'].publicKey,
+  PAYMENT_SERVICE_PUBLIC_KEY: keys.services['payment-service'].publicKey,
+  NOTIFICATION_SERVICE_PUBLIC_KEY: keys.services['notification-service'].publicKey,
   STRIPE_SECRET_KEY: 'sk_test_container_check',
   STRIPE_WEBHOOK_SECRET: webhookSecret,
   GMAIL_CLIENT_ID: 'container-check',
   GMAIL_CLIENT_SECRET: 'container-check',
   GMAIL_REFRESH_TOKEN: 'container-check',
 };
+const signingKeyOf = (name: keyof typeof keys.services) =>
+  `SERVICE_SIGNING_KEY=${keys.services[name].privateKey}`;
 const SETTINGS: Record<(typeof IMAGES)[number], string[]> = {
   'stripe-sandbox': ['STRIPE_WEBHOOK_SECRET'],
   'gmail-sandbox': [],
   'user-service': [
     'JWT_PRIVATE_KEY',
     'JWT_PUBLIC_KEY',
-    'SERVICE_TOKEN_SECRET',
+    signingKeyOf('user-service'),
+    'NOTIFICATION_SERVICE_PUBLIC_KEY',
     'USER_DB_PATH=/data/users.sqlite',
   ],
-  'order-service': ['JWT_PUBLIC_KEY', 'SERVICE_TOKEN_SECRET', 'ORDER_DB_PATH=/data/orders.sqlite'],
+  'order-service': [
+    'JWT_PUBLIC_KEY',
+    signingKeyOf('order-service'),
+    'PAYMENT_SERVICE_PUBLIC_KEY',
+    'NOTIFICATION_SERVICE_PUBLIC_KEY',
+    'ORDER_DB_PATH=/data/orders.sqlite',
+  ],
   'notification-service': [
     'JWT_PUBLIC_KEY',
-    'SERVICE_TOKEN_SECRET',
+    signingKeyOf('notification-service'),
+    'USER_SERVICE_PUBLIC_KEY',
+    'PAYMENT_SERVICE_PUBLIC_KEY',
     'GMAIL_CLIENT_ID',
     'GMAIL_CLIENT_SECRET',
     'GMAIL_REFRESH_TOKEN',
@@ -58,7 +73,7 @@ const SETTINGS: Record<(typeof IMAGES)[number], string[]> = {
   ],
   'payment-service': [
     'JWT_PUBLIC_KEY',
-    'SERVICE_TOKEN_SECRET',
+    signingKeyOf('payment-service'),
     'STRIPE_SECRET_KEY',
     'STRIPE_WEBHOOK_SECRET',
     'STRIPE_API_URL=http://127.0.0.1:12111',

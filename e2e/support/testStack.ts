@@ -1,13 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateDevKeys } from '@shop/shared';
+import { generateDevKeys, PUBLIC_KEY_VARIABLES, type DevKeys } from '@shop/shared';
+import { SERVICE_NAMES } from '@shop/shared/contracts';
 import { DEFAULT_PORTS, type Ports, type ProcessName } from '../../scripts/stack/processes.ts';
 import { startStack, type Runtime, type Stack } from '../../scripts/stack/startStack.ts';
 import { freePorts } from './freePorts.ts';
 
 export interface TestStack {
   stack: Stack;
+  /** The keys the processes run with: tests mint (and forge) tokens with them. */
+  keys: DevKeys;
   url(name: ProcessName): string;
   /** Every output line of every process, prefixed with its name: for checks over the logs. */
   logs: string[];
@@ -16,7 +19,7 @@ export interface TestStack {
 
 /**
  * The whole system for a test: the real start-up code (scripts/stack) on free ports, with keys of
- * its own, databases in a temp folder, short retry intervals and no rate limits. It runs the
+ * its own (each service given only its own signing key, as in production), databases in a temp folder, short retry intervals and no rate limits. It runs the
  * compiled services, as production does (the projects' globalSetup builds them).
  */
 export async function startTestStack(
@@ -38,7 +41,9 @@ export async function startTestStack(
       LOG_LEVEL: 'info',
       JWT_PRIVATE_KEY: keys.privateKey,
       JWT_PUBLIC_KEY: keys.publicKey,
-      SERVICE_TOKEN_SECRET: keys.serviceSecret,
+      ...Object.fromEntries(
+        SERVICE_NAMES.map((name) => [PUBLIC_KEY_VARIABLES[name], keys.services[name].publicKey]),
+      ),
       USER_DB_PATH: join(dataDir, 'users.sqlite'),
       ORDER_DB_PATH: join(dataDir, 'orders.sqlite'),
       PAYMENT_DB_PATH: join(dataDir, 'payments.sqlite'),
@@ -59,9 +64,13 @@ export async function startTestStack(
       MONGODB_URI: '',
       ...extraEnv,
     },
+    envByProcess: Object.fromEntries(
+      SERVICE_NAMES.map((name) => [name, { SERVICE_SIGNING_KEY: keys.services[name].privateKey }]),
+    ),
   });
   return {
     stack,
+    keys,
     url: (name) => stack.url(name),
     logs,
     async stop() {

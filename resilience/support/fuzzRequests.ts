@@ -21,7 +21,8 @@ export interface FuzzContext {
   idFor(path: string): string;
   userToken: string;
   /** A token of this service, for the endpoints only services may call. */
-  serviceToken(service: ServiceName): string;
+  /** A valid token of `caller` for calls to `audience`. */
+  serviceToken(caller: ServiceName, audience: ServiceName): string;
 }
 
 export interface FuzzRequest {
@@ -99,7 +100,8 @@ export function tokenFor(endpoint: Endpoint, ctx: FuzzContext, preferService = f
   const { access } = endpoint;
   if (access === 'public') return undefined;
   const service = access.services?.[0];
-  if (service && (preferService || !access.user)) return ctx.serviceToken(service);
+  if (service && (preferService || !access.user))
+    return ctx.serviceToken(service, endpoint.service as ServiceName);
   return ctx.userToken;
 }
 

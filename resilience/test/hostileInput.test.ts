@@ -66,7 +66,7 @@ beforeAll(async () => {
     },
     idFor: (path) => ids[path.split('/')[2] ?? ''] ?? '00000000-0000-4000-8000-000000000000',
     userToken: account.token,
-    serviceToken: (service) => keyed.serviceToken(service),
+    serviceToken: (caller, audience) => keyed.serviceToken(caller, audience),
   };
 });
 

@@ -1,5 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPair } from '@shop/shared';
+import { SERVICE_NAMES, SHOP_APIS, serviceAccess, type ServiceName } from '@shop/shared/contracts';
 import { call as rawCall, eventually } from '../../e2e/support/api.ts';
 import type { ProcessName } from '../../scripts/stack/processes.ts';
 import { endpointName, endpoints, type Endpoint } from '../support/fuzzEndpoints.ts';
@@ -7,7 +9,7 @@ import { registerAndLogin, type Account } from '../../e2e/support/accounts.ts';
 import { createOrder } from '../support/securityAccounts.ts';
 import { isProblem, leaksOfSecrets } from '../support/securityChecks.ts';
 import { startKeyedStack, type KeyedStack } from '../support/securityStack.ts';
-import { forgedTokens } from '../support/securityTokens.ts';
+import { es256, forgedTokens, serviceClaims } from '../support/securityTokens.ts';
 
 let keyed: KeyedStack;
 let alice: Account; // the victim
@@ -25,7 +27,11 @@ async function call(...args: Parameters<typeof rawCall>) {
 }
 const url = (name: ProcessName, path: string) => `${keyed.shop.url(name)}${path}`;
 const orderStatus = async (id: string) =>
-  (await call('GET', url('order-service', `/api/order/${id}`), { token: keyed.serviceToken() })).body.status;
+  (
+    await call('GET', url('order-service', `/api/order/${id}`), {
+      token: keyed.serviceToken('payment-service', 'order-service'),
+    })
+  ).body.status;
 /** The victim's payment, read as its owner. */
 const paymentOf = async (id: string) =>
   (await call('GET', url('payment-service', `/api/payment/${id}`), { token: alice.token })).body;
@@ -329,7 +335,7 @@ describe('mass assignment', () => {
       ],
     ];
     for (const [method, target, body, as] of attempts) {
-      const token = as === 'service' ? keyed.serviceToken() : alice.token;
+      const token = as === 'service' ? keyed.serviceToken('payment-service', 'order-service') : alice.token;
       const res = await call(method, target, { token, body });
       expect([400, 403], `${method} ${target} ${JSON.stringify(body)} -> ${res.status}`).toContain(
         res.status,
@@ -372,6 +378,128 @@ describe('mass assignment', () => {
       const login = await call('POST', url('user-service', '/api/login'), { body: { email, password } });
       expect(login.status, 'no account was created').toBe(401);
     }
+  });
+});
+
+describe("service credentials: one service cannot do another service's job", () => {
+  /** A token signed with `signer`'s own key; header `kid` and the claims as given (by default, `signer`'s for the order-service). */
+  const signedBy = (signer: ServiceName, claims: object = {}, kid: string = signer) =>
+    es256(
+      serviceClaims({ iss: signer, sub: signer, ...claims }),
+      keyed.keys.services[signer].privateKey,
+      kid,
+    );
+  const markPaid = (token: string) =>
+    call('PATCH', url('order-service', `/api/order/${victim.pendingOrder}`), {
+      token,
+      body: { status: 'Paid' },
+    });
+  const mailsOfAlice = async () =>
+    (await call('GET', url('notification-service', '/api/notifications'), { token: alice.token })).body.data
+      .length;
+
+  it("the notification-service's own token on PATCH order status is refused with 403: only the payment-service may move an order", async () => {
+    const res = await markPaid(keyed.serviceToken('notification-service', 'order-service'));
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ code: 'forbidden' });
+    expect(await orderStatus(victim.pendingOrder)).toBe('Pending');
+  });
+
+  it("a token claiming to be the payment-service but signed with the notification-service's key is refused with 401 invalid_token, whichever key id it names", async () => {
+    const asPayment = { iss: 'payment-service', sub: 'payment-service' };
+    const forged = {
+      'kid payment-service': signedBy('notification-service', asPayment, 'payment-service'),
+      'kid notification-service': signedBy('notification-service', asPayment),
+      'kid notification-service, sub payment-service': signedBy('notification-service', {
+        sub: 'payment-service',
+      }),
+    };
+    for (const [name, token] of Object.entries(forged)) {
+      const res = await markPaid(token);
+      expect(res.status, name).toBe(401);
+      expect(res.body.code, name).toBe('invalid_token');
+    }
+    expect(await orderStatus(victim.pendingOrder)).toBe('Pending');
+  });
+
+  it("the payment-service's token for the order-service, replayed at the notification-service, is refused with 401 and no mail is queued", async () => {
+    const before = await mailsOfAlice();
+    const res = await call('POST', url('notification-service', '/api/notify'), {
+      token: keyed.serviceToken('payment-service', 'order-service'),
+      body: { user_id: alice.id, order_id: victim.pendingOrder, type: 'order_paid' },
+    });
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('invalid_token');
+    expect(await mailsOfAlice()).toBe(before);
+  });
+
+  it('a made-up service (its own key, its own name) is refused with 401 on PATCH order status and on GET order', async () => {
+    const stranger = generateKeyPair().privateKey;
+    const claims = serviceClaims({ iss: 'admin-service', sub: 'admin-service' });
+    const token = es256(claims, stranger, 'admin-service');
+    expect((await markPaid(token)).status).toBe(401);
+    const read = await call('GET', url('order-service', `/api/order/${victim.pendingOrder}`), { token });
+    expect(read.status).toBe(401);
+    expect(read.body.code).toBe('invalid_token');
+    expect(JSON.stringify(read.body)).not.toContain(SECRET_PRODUCT);
+  });
+
+  it("the payment-service's own key with a wrong typ, no sub, a wrong iss, another audience or an expired time is refused with 401 and the matching code; the well-formed token reads the order (200)", async () => {
+    const cases: [string, string, string][] = [
+      ['typ user', signedBy('payment-service', { typ: 'user' }), 'invalid_token'],
+      ['no typ', signedBy('payment-service', { typ: undefined }), 'invalid_token'],
+      ['no sub', signedBy('payment-service', { sub: undefined }), 'invalid_token'],
+      [
+        'iss notification-service',
+        signedBy('payment-service', { iss: 'notification-service' }),
+        'invalid_token',
+      ],
+      [
+        'aud shop-internal (the old shared audience)',
+        signedBy('payment-service', { aud: 'shop-internal' }),
+        'invalid_token',
+      ],
+      ['aud user-service', signedBy('payment-service', { aud: 'user-service' }), 'invalid_token'],
+      ['no kid', es256(serviceClaims(), keyed.keys.services['payment-service'].privateKey), 'invalid_token'],
+      [
+        'expired a minute ago',
+        signedBy('payment-service', { exp: Math.floor(Date.now() / 1000) - 60 }),
+        'token_expired',
+      ],
+    ];
+    const target = url('order-service', `/api/order/${victim.pendingOrder}`);
+    const wrongAnswers: string[] = [];
+    for (const [name, token, code] of cases) {
+      const res = await call('GET', target, { token });
+      if (res.status !== 401 || res.body.code !== code)
+        wrongAnswers.push(`${name} -> ${res.status} ${res.body?.code}`);
+    }
+    expect(wrongAnswers, `${cases.length} malformed tokens of the payment-service`).toEqual([]);
+    expect((await call('GET', target, { token: signedBy('payment-service') })).status).toBe(200);
+  });
+
+  it('every service token on every endpoint of another service that does not name it is refused: 403 where that service holds its key, 401 where not', async () => {
+    const wrong: string[] = [];
+    let tried = 0;
+    for (const caller of SERVICE_NAMES) {
+      for (const endpoint of endpoints.filter((e) => e.access !== 'public' && e.service !== caller)) {
+        const api = SHOP_APIS[endpoint.service as ServiceName];
+        const expected = { allowed: 0, forbidden: 403, unknown: 401 }[
+          serviceAccess(caller, api, endpoint.access)
+        ];
+        if (!expected) continue; // allowed calls do real work; the other suites make them
+        const { target, body } = aimedAtVictim(endpoint);
+        const token = keyed.serviceToken(caller, endpoint.service as ServiceName);
+        const res = await call(endpoint.method, url(endpoint.service, target), { token, body });
+        tried += 1;
+        if (res.status !== expected)
+          wrong.push(`${caller} on ${endpointName(endpoint)} -> ${res.status}, not ${expected}`);
+      }
+    }
+    expect(tried).toBeGreaterThanOrEqual(40);
+    expect(wrong).toEqual([]);
+    expect(await orderStatus(victim.pendingOrder)).toBe('Pending');
+    expect((await paymentOf(victim.payment)).status).toBe('succeeded');
   });
 });
 

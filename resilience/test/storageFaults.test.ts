@@ -275,7 +275,7 @@ describe.skipIf(problem)('a damaged payment database at start-up', () => {
       const path = damaged[kind]!();
       const environment: NodeJS.ProcessEnv = {
         ...process.env,
-        ...authEnvFor(),
+        ...authEnvFor('payment-service'),
         NODE_ENV: 'test',
         PAYMENT_SERVICE_PORT: '0',
         PAYMENT_DB_PATH: path,

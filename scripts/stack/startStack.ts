@@ -19,6 +19,8 @@ export interface StackOptions {
   runtime?: Runtime;
   /** Extra environment for every process (e.g. database paths in a temp folder for tests). */
   env?: Record<string, string>;
+  /** Extra environment for one process, over `env` (e.g. its own SERVICE_SIGNING_KEY). */
+  envByProcess?: Partial<Record<ProcessName, Record<string, string>>>;
   /** Receives every output line of every process, with its name. */
   onLine?: (name: ProcessName, line: string) => void;
   readyTimeoutMs?: number;
@@ -68,7 +70,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const launch = async (spec: ProcessSpec, env: Record<string, string> = {}) => {
     const child = spawn(process.execPath, entryArgs(options.runtime ?? 'compiled'), {
       cwd: resolve(REPO_ROOT, spec.dir),
-      env: processEnv(spec, { ...options.env, ...env }),
+      env: processEnv(spec, { ...options.env, ...options.envByProcess?.[spec.name], ...env }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     for (const stream of [child.stdout!, child.stderr!]) {

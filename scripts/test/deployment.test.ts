@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { PUBLIC_KEY_VARIABLES } from '@shop/shared';
+import { SHOP_APIS, callersOf } from '@shop/shared/contracts';
 import { LOCAL_PROCESSES } from '@shop/shared/startup';
 import { REPO_ROOT } from '../stack/processes.ts';
 
@@ -37,6 +39,24 @@ describe('deployment files', () => {
       expect(Object.keys(compose.volumes)).toContain(volume);
       const dbVariable = `${name.split('-')[0]!.toUpperCase()}_DB_PATH`;
       expect(compose.services[name].environment[dbVariable]).toMatch(new RegExp(`^${mountPoint}/`));
+    }
+  });
+
+  it("each service mounts its own signing key and its callers' public keys (from its contract), and no other service's private key", () => {
+    for (const name of SERVICES) {
+      const service = compose.services[name];
+      const callers = callersOf(SHOP_APIS[name]);
+      expect(service.environment.SERVICE_SIGNING_KEY, 'never taken from the shared .env').toBe('');
+      expect(service.environment.SERVICE_SIGNING_KEY_FILE).toBe(`/run/secrets/${name}-key`);
+      expect([...service.secrets].sort()).toEqual(
+        [`${name}-key`, ...callers.map((caller) => `${caller}-public-key`)].sort(),
+      );
+      for (const caller of callers) {
+        expect(service.environment[`${PUBLIC_KEY_VARIABLES[caller]}_FILE`]).toBe(
+          `/run/secrets/${caller}-public-key`,
+        );
+      }
+      expect(compose.secrets[`${name}-key`]).toEqual({ file: `./keys/${name}.key.pem` });
     }
   });
 

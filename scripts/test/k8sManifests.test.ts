@@ -9,6 +9,8 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { K8S_DIR, SERVICES, readManifests, type Manifest } from '../../deploy/support/manifests.ts';
+import { PUBLIC_KEY_VARIABLES } from '@shop/shared';
+import { SHOP_APIS, callersOf } from '@shop/shared/contracts';
 import { LOCAL_PROCESSES } from '@shop/shared/startup';
 import { REPO_ROOT } from '../stack/processes.ts';
 
@@ -118,6 +120,25 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       expect(container(name).env.map((e: any) => e.name)).not.toContain('JWT_PRIVATE_KEY');
     }
   });
+
+  it.each(SERVICES)(
+    '%s: gets its own signing key from a Secret no other Deployment names, and the public keys of exactly the services its contract lets call it',
+    (name) => {
+      const env = container(name).env as Array<{ name: string; valueFrom: any }>;
+      const signing = env.find((e) => e.name === 'SERVICE_SIGNING_KEY')!.valueFrom.secretKeyRef;
+      expect(signing).toEqual({ name: `shop-${name}-key`, key: 'SERVICE_SIGNING_KEY' });
+      for (const other of SERVICES.filter((s) => s !== name)) {
+        const names = container(other).env.map((e: any) => e.valueFrom?.secretKeyRef?.name);
+        expect(names, `${other} is not given the key of ${name}`).not.toContain(signing.name);
+      }
+      const publicKeys = env.filter((e) => e.name.endsWith('_SERVICE_PUBLIC_KEY')).map((e) => e.name);
+      expect(publicKeys.sort()).toEqual(
+        callersOf(SHOP_APIS[name])
+          .map((caller) => PUBLIC_KEY_VARIABLES[caller])
+          .sort(),
+      );
+    },
+  );
 
   it.each(SERVICES)('%s: a Service on its port selects its pods', (name) => {
     const service = find('Service', name)!;

@@ -13,7 +13,6 @@ import {
   loadOrCreateDevKeys,
   openDatabaseSetting,
   openSqlite,
-  resolveAuthKeys,
 } from '../src/index.ts';
 
 const schema = z.object({ ...baseEnv, PORT: envPort(3000), UPSTREAM_URL: envUrl('http://127.0.0.1:1') });
@@ -45,31 +44,26 @@ describe('config', () => {
     );
   });
 
-  it('in production, missing keys stop start-up instead of generating dev keys', () => {
-    expect(() => resolveAuthKeys({ NODE_ENV: 'production' }, { needsPrivateKey: false })).toThrow(
-      /JWT_PUBLIC_KEY .* SERVICE_TOKEN_SECRET must be set in production/,
-    );
-  });
-
   it('when several processes create the dev keys at once, they all end up with the same keys', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'keys-')), 'keys', 'dev-keys.json');
     const script = `import { loadOrCreateDevKeys } from ${JSON.stringify(new URL('../src/auth/devKeys.ts', import.meta.url).pathname)};
-      process.stdout.write(loadOrCreateDevKeys(${JSON.stringify(file)}).serviceSecret);`;
+      process.stdout.write(loadOrCreateDevKeys(${JSON.stringify(file)}).services['payment-service'].privateKey);`;
     const tsx = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
     const runs = Array.from({ length: 3 }, () => execFileSync(tsx, ['-e', script], { encoding: 'utf8' }));
     expect(existsSync(file)).toBe(true);
-    expect(new Set(runs)).toEqual(new Set([JSON.parse(readFileSync(file, 'utf8')).serviceSecret]));
-    expect(loadOrCreateDevKeys(file).serviceSecret).toBe(runs[0]);
+    const written = JSON.parse(readFileSync(file, 'utf8'));
+    expect(new Set(runs)).toEqual(new Set([written.services['payment-service'].privateKey]));
+    expect(loadOrCreateDevKeys(file).services['payment-service'].privateKey).toBe(runs[0]);
   });
 });
 
 describe('config errors never print secrets', () => {
   it('when a secret is too short, the line names it but hides its value', () => {
     const withSecret = z.object({
-      SERVICE_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters'),
+      GMAIL_CLIENT_SECRET: z.string().min(32, 'must be at least 32 characters'),
     });
-    expect(() => loadConfig(withSecret, { SERVICE_TOKEN_SECRET: 'hunter2' })).toThrow(
-      'Invalid configuration: SERVICE_TOKEN_SECRET must be at least 32 characters (value hidden)',
+    expect(() => loadConfig(withSecret, { GMAIL_CLIENT_SECRET: 'hunter2' })).toThrow(
+      'Invalid configuration: GMAIL_CLIENT_SECRET must be at least 32 characters (value hidden)',
     );
   });
 });

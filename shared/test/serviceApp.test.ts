@@ -200,7 +200,7 @@ describe('authentication', () => {
     const { app } = buildApp();
     const res = await request(app)
       .get('/whoami')
-      .set(bearer(serviceToken('payment-service')));
+      .set(bearer(serviceToken('payment-service', 'demo')));
     expect(res.body).toEqual({ kind: 'service', service: 'payment-service' });
   });
 
@@ -215,7 +215,7 @@ describe('authentication', () => {
     const { app } = buildApp();
     const res = await request(app)
       .get('/internal')
-      .set(bearer(serviceToken('notification-service')));
+      .set(bearer(serviceToken('notification-service', 'demo')));
     expect(res.status).toBe(403);
     expect(res.body).toMatchObject({
       code: 'forbidden',

@@ -16,7 +16,7 @@ import {
 import { defineApi, endpoint } from '../src/contracts/index.ts';
 import {
   captureLogs,
-  testKeys,
+  testAuthKeys,
   holdWriteLock,
   listen,
   mountExt4,
@@ -88,7 +88,7 @@ async function startLedger(file: string): Promise<Ledger> {
   const { logger, lines } = captureLogs('ledger');
   const app = createServiceApp({
     api: ledgerApi,
-    routes: apiRouter(ledgerApi, handlers, testKeys),
+    routes: apiRouter(ledgerApi, handlers, testAuthKeys('ledger')),
     logger,
     metrics: new ServiceMetrics('ledger'),
     readiness: () => pingSqlite(db),

@@ -181,16 +181,16 @@ describe('POST /api/notify: who may call it and with what', () => {
     expect(await mailsTo(n.gmail, user.email)).toEqual([]);
   });
 
-  it('when a service the contract does not name (the order-service) calls notify, 403 comes back and nothing is sent', async () => {
+  it('when a service no endpoint of the contract names (the order-service) calls notify, its token cannot be verified here: 401, and nothing is sent', async () => {
     service = startService(n);
     const user = await registerUser(n);
 
     const res = await request(service.app)
       .post('/api/notify')
-      .set(bearer(serviceToken('order-service')))
+      .set(bearer(serviceToken('order-service', 'notification-service')))
       .send({ user_id: user.id, type: 'welcome' });
 
-    expect(res.status).toBe(403);
+    expect(res.status).toBe(401);
     expect(service.store.list({ user_id: user.id, limit: 10 })).toEqual([]);
     expect(await mailsTo(n.gmail, user.email)).toEqual([]);
   });

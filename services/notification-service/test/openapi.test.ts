@@ -9,7 +9,7 @@ import { buildDependencies } from '../src/dependencies.ts';
 
 // Nothing here calls a neighbour or Gmail: the default URLs are never used.
 const deps = buildDependencies(
-  readConfig(testEnv({ NOTIFICATION_DB_PATH: ':memory:', LOG_LEVEL: 'silent' })),
+  readConfig(testEnv('notification-service', { NOTIFICATION_DB_PATH: ':memory:', LOG_LEVEL: 'silent' })),
 );
 const app = createApp(deps);
 afterAll(() => deps.close());

@@ -163,7 +163,11 @@ describe('running as a real server', () => {
     const client = createApiClient(notificationApi, {
       baseURL: server.url,
       timeoutMs: 5_000,
-      token: serviceTokenProvider(testKeys.serviceSecret, 'user-service'),
+      token: serviceTokenProvider(
+        testKeys.services['user-service'].privateKey,
+        'user-service',
+        'notification-service',
+      ),
     });
 
     expect(await client.call('notify', { body: { user_id: user.id, type: 'welcome' } })).toMatchObject({

@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { expect } from 'vitest';
 import type { Currency } from '@shop/shared';
-import type { Order } from '@shop/shared/contracts';
+import type { Order, ServiceName } from '@shop/shared/contracts';
 import { bearer, captureLogs, serviceToken, testEnv, userToken } from '@shop/shared/testing';
 import { createApp } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
@@ -13,7 +13,7 @@ import { buildDependencies } from '../src/dependencies.ts';
 /** A real app over a real SQLite database (`:memory:` unless a store is given). The caller closes the store. */
 export function buildApp(options: { store?: OrderStore; defaultCurrency?: Currency } = {}) {
   const config = readConfig(
-    testEnv({ ORDER_DB_PATH: ':memory:', ORDER_DEFAULT_CURRENCY: options.defaultCurrency }),
+    testEnv('order-service', { ORDER_DB_PATH: ':memory:', ORDER_DEFAULT_CURRENCY: options.defaultCurrency }),
   );
   const { logger, lines } = captureLogs('order-service');
   const deps = buildDependencies(config, { logger, store: options.store });
@@ -22,7 +22,8 @@ export function buildApp(options: { store?: OrderStore; defaultCurrency?: Curren
 
 export const newUserId = () => randomUUID();
 export const asUser = (userId: string) => bearer(userToken(userId));
-export const asService = (name = 'payment-service') => bearer(serviceToken(name));
+export const asService = (name: ServiceName = 'payment-service') =>
+  bearer(serviceToken(name, 'order-service'));
 
 export const LAPTOP = { product_name: 'Laptop', quantity: 1, price: 1000 };
 

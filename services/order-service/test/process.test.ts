@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '@shop/shared';
-import { authEnvFor, listen } from '@shop/shared/testing';
+import { authEnvFor, listen, testKeys } from '@shop/shared/testing';
 import { tsxArgs } from '@shop/shared/startup';
 import { openOrderStore } from '../src/data/sqliteOrderStore.ts';
 import { LAPTOP, asService, asUser, buildApp, newUserId } from './helpers.ts';
@@ -82,6 +83,31 @@ describe('the order-service process', () => {
     }
   });
 
+  it('in production without its service keys, it stops with exit code 1 and one line naming each missing key', async () => {
+    const { code, stderr } = await exitOf(
+      runMain({ NODE_ENV: 'production', JWT_PUBLIC_KEY: testKeys.publicKey, ORDER_DB_PATH: ':memory:' }),
+    );
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      'Invalid configuration: SERVICE_SIGNING_KEY (or SERVICE_SIGNING_KEY_FILE), PAYMENT_SERVICE_PUBLIC_KEY (or PAYMENT_SERVICE_PUBLIC_KEY_FILE), NOTIFICATION_SERVICE_PUBLIC_KEY (or NOTIFICATION_SERVICE_PUBLIC_KEY_FILE) must be set in production (not set)',
+    ]);
+  });
+
+  it('in production with a signing key that is not EC P-256, it stops with exit code 1 and one line naming SERVICE_SIGNING_KEY', async () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    });
+    const env = { ...authEnvFor('order-service'), SERVICE_SIGNING_KEY: String(rsa) };
+    const { code, stderr } = await exitOf(
+      runMain({ ...env, NODE_ENV: 'production', ORDER_DB_PATH: ':memory:' }),
+    );
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      'Invalid configuration: SERVICE_SIGNING_KEY must be an EC P-256 (prime256v1) key (got a key of type rsa)',
+    ]);
+  });
+
   it('when started alone, it reads the env file (SHOP_ENV_FILE, else .env at the repo root)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'order-env-'));
     const file = join(dir, 'test.env');
@@ -106,7 +132,7 @@ describe('the order-service process', () => {
       const file = join(dir, 'orders.sqlite');
       const { app, store } = buildApp({ store: openOrderStore(file) });
       local = await listen(app, undefined, () => store.close());
-      child = runMain({ ...authEnvFor(), ORDER_SERVICE_PORT: '0', ORDER_DB_PATH: file });
+      child = runMain({ ...authEnvFor('order-service'), ORDER_SERVICE_PORT: '0', ORDER_DB_PATH: file });
       childUrl = await listeningUrl(child);
     });
     afterAll(async () => {

@@ -74,7 +74,11 @@ describe('the typed order client against a real order-service', () => {
     const client = createApiClient(orderApi, {
       baseURL: server.url,
       timeoutMs: 2000,
-      token: serviceTokenProvider(testKeys.serviceSecret, 'payment-service'),
+      token: serviceTokenProvider(
+        testKeys.services['payment-service'].privateKey,
+        'payment-service',
+        'order-service',
+      ),
     });
     return { app, client };
   }

@@ -28,14 +28,18 @@ beforeAll(async () => {
   const userDeps = await userService.buildDependencies(
     userService.readConfig(
       // The welcome mail is not what this test is about: it goes nowhere (port 9 refuses).
-      testEnv({ USER_DB_PATH: ':memory:', BCRYPT_COST: 4, NOTIFICATION_SERVICE_URL: 'http://127.0.0.1:9' }),
+      testEnv('user-service', {
+        USER_DB_PATH: ':memory:',
+        BCRYPT_COST: 4,
+        NOTIFICATION_SERVICE_URL: 'http://127.0.0.1:9',
+      }),
     ),
     { logger: quiet },
   );
   users = await listen(userService.createApp(userDeps), quiet, userDeps.close);
   const notificationDeps = notificationService.buildDependencies(
     notificationService.readConfig(
-      testEnv({
+      testEnv('notification-service', {
         NOTIFICATION_DB_PATH: ':memory:',
         USER_SERVICE_URL: users.url,
         ORDER_SERVICE_URL: orders.url,
@@ -53,7 +57,7 @@ beforeAll(async () => {
 
   const paymentDeps = buildDependencies(
     readConfig(
-      testEnv({
+      testEnv('payment-service', {
         PAYMENT_DB_PATH: ':memory:',
         ORDER_SERVICE_URL: orders.url,
         NOTIFICATION_SERVICE_URL: notifications.url,

@@ -36,10 +36,10 @@ describe('reading payments', () => {
     expect(byOrder.body).toEqual(byId.body);
   });
 
-  it("when a service reads it, 403 (payments are their owner's); when another user does, 404 as if it did not exist", async () => {
-    const asService = bearer(serviceToken('notification-service'));
-    expect((await get(`/api/payment/${paymentId}`, asService)).status).toBe(403);
-    expect((await get(`/api/payments?order_id=${orderId}`, asService)).status).toBe(403);
+  it('when a service reads it, 401 (no service may call the payment-service: it holds no service key); when another user does, 404 as if it did not exist', async () => {
+    const asService = bearer(serviceToken('notification-service', 'payment-service'));
+    expect((await get(`/api/payment/${paymentId}`, asService)).status).toBe(401);
+    expect((await get(`/api/payments?order_id=${orderId}`, asService)).status).toBe(401);
     const stranger = await get(`/api/payment/${paymentId}`, asUser(newUserId()));
     expect(stranger.status).toBe(404);
     expect(stranger.body.code).toBe('payment_not_found');

@@ -35,14 +35,14 @@ describe('refunds', () => {
     expect(refunds[0]).toMatchObject({ payment_intent: payment.payment_intent_id, amount: 3998 });
   });
 
-  it('when a service or another user tries to refund, 403 or 404 comes back and nothing is refunded', async () => {
+  it('when a service or another user tries to refund, 401 or 404 comes back and nothing is refunded', async () => {
     const { payment } = await paidOrder();
     const stranger = await refund(payment.id, asUser(newUserId()));
     expect(stranger.status).toBe(404);
     expect(h.sandbox.state.refunds.size).toBe(0);
 
-    const byService = await refund(payment.id, bearer(serviceToken('order-service')));
-    expect(byService.status).toBe(403);
+    const byService = await refund(payment.id, bearer(serviceToken('order-service', 'payment-service')));
+    expect(byService.status).toBe(401);
     expect(h.sandbox.state.refunds.size).toBe(0);
   });
 

@@ -25,7 +25,7 @@ export type TestVariables = Partial<Record<keyof Config, string | number>>;
  */
 export async function buildApp(variables: TestVariables = {}, store?: UserStore) {
   const config = readConfig(
-    testEnv({
+    testEnv('user-service', {
       USER_DB_PATH: ':memory:',
       BCRYPT_COST: 4,
       USER_LOGIN_RATE_LIMIT: 0,

@@ -2,7 +2,7 @@ import bcrypt from 'bcrypt';
 import request from 'supertest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { verifyToken } from '@shop/shared';
-import { testKeys } from '@shop/shared/testing';
+import { testAuthKeys } from '@shop/shared/testing';
 import type { UserStore } from '../src/data/userStore.ts';
 import { buildApp, newUser, register, type TestVariables } from './helpers.ts';
 
@@ -33,7 +33,10 @@ describe('POST /api/login', () => {
       expires_in: 3600,
       user: user.res.body,
     });
-    expect(verifyToken(testKeys, res.body.token)).toEqual({ kind: 'user', userId: user.id });
+    expect(verifyToken(testAuthKeys('order-service'), res.body.token)).toEqual({
+      kind: 'user',
+      userId: user.id,
+    });
     expect(res.headers['cache-control']).toBe('no-store');
   });
 

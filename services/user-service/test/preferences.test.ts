@@ -33,7 +33,7 @@ describe('GET /api/user/:id/preferences', () => {
     const { app, path } = await setup();
     const res = await request(app)
       .get(path)
-      .set(bearer(serviceToken('notification-service')));
+      .set(bearer(serviceToken('notification-service', 'user-service')));
     expect(res.status).toBe(200);
     expect(res.body.order_updates).toEqual({ email: true });
   });
@@ -45,12 +45,12 @@ describe('GET /api/user/:id/preferences', () => {
     expect((await request(app).get(`/api/user/${randomUUID()}/preferences`).set(other)).status).toBe(403);
   });
 
-  it('when another service asks, 403: only the notification-service reads preferences', async () => {
+  it('when another service asks, 401: only the notification-service reads preferences, so only its key is held', async () => {
     const { app, path } = await setup();
     const res = await request(app)
       .get(path)
-      .set(bearer(serviceToken('payment-service')));
-    expect(res.status).toBe(403);
+      .set(bearer(serviceToken('payment-service', 'user-service')));
+    expect(res.status).toBe(401);
     expect(res.body.order_updates).toBeUndefined();
   });
 
@@ -58,7 +58,7 @@ describe('GET /api/user/:id/preferences', () => {
     const { app } = await setup();
     const res = await request(app)
       .get(`/api/user/${randomUUID()}/preferences`)
-      .set(bearer(serviceToken('notification-service')));
+      .set(bearer(serviceToken('notification-service', 'user-service')));
     expect(res.status).toBe(404);
   });
 });
@@ -118,7 +118,7 @@ describe('PUT /api/user/:id/preferences', () => {
     const { app, path, asUser } = await setup();
     const res = await request(app)
       .put(path)
-      .set(bearer(serviceToken('notification-service')))
+      .set(bearer(serviceToken('notification-service', 'user-service')))
       .send({ welcome: { email: false } });
     expect(res.status).toBe(403);
     expect((await request(app).get(path).set(asUser)).body).toMatchObject({

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateDevKeys, signServiceToken, signUserToken } from '@shop/shared';
+import { generateDevKeys, generateKeyPair, signServiceToken, signUserToken } from '@shop/shared';
 import { bearer, serviceToken, userToken } from '@shop/shared/testing';
 import type { UserStore } from '../src/data/userStore.ts';
 import { buildApp, register, unsignedToken } from './helpers.ts';
@@ -30,7 +30,7 @@ describe('GET /api/user/:id', () => {
     const { app, user } = await setup();
     const res = await request(app)
       .get(`/api/user/${user.id}`)
-      .set(bearer(serviceToken('notification-service')));
+      .set(bearer(serviceToken('notification-service', 'user-service')));
     expect(res.status).toBe(200);
     expect(res.body.email).toBe(user.email);
   });
@@ -47,12 +47,12 @@ describe('GET /api/user/:id', () => {
     expect(missing.body.detail).toBe(existing.body.detail);
   });
 
-  it('when another service asks, 403 and no data: only the notification-service reads users', async () => {
+  it('when another service asks, 401 and no data: the user-service holds only the key of the notification-service, the one service that reads users', async () => {
     const { app, user } = await setup();
     const res = await request(app)
       .get(`/api/user/${user.id}`)
-      .set(bearer(serviceToken('payment-service')));
-    expect(res.status).toBe(403);
+      .set(bearer(serviceToken('payment-service', 'user-service')));
+    expect(res.status).toBe(401);
     expect(res.text).not.toContain(user.email);
   });
 
@@ -60,7 +60,7 @@ describe('GET /api/user/:id', () => {
     const { app } = await setup();
     const res = await request(app)
       .get(`/api/user/${randomUUID()}`)
-      .set(bearer(serviceToken('notification-service')));
+      .set(bearer(serviceToken('notification-service', 'user-service')));
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('user_not_found');
   });
@@ -69,7 +69,7 @@ describe('GET /api/user/:id', () => {
     const { app } = await setup();
     const res = await request(app)
       .get('/api/user/12345')
-      .set(bearer(serviceToken('notification-service')));
+      .set(bearer(serviceToken('notification-service', 'user-service')));
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ in: 'params', field: 'id', message: 'must be a UUID' }]);
   });
@@ -87,7 +87,9 @@ describe('GET /api/user/me', () => {
 
   it('when a service asks, 403: a service is nobody', async () => {
     const { app } = await setup();
-    const res = await request(app).get('/api/user/me').set(bearer(serviceToken()));
+    const res = await request(app)
+      .get('/api/user/me')
+      .set(bearer(serviceToken('notification-service', 'user-service')));
     expect(res.status).toBe(403);
   });
 
@@ -112,8 +114,8 @@ describe('user endpoints refuse bad credentials', () => {
     ['the token has expired', (id) => bearer(userToken(id, -30)), 'token_expired'],
     ['the token says alg none', (id) => bearer(unsignedToken(id)), 'invalid_token'],
     [
-      'a service token is signed with a wrong secret',
-      () => bearer(signServiceToken('x'.repeat(40), 'payment-service')),
+      "a service token is signed with a key that is not its caller's",
+      () => bearer(signServiceToken(generateKeyPair().privateKey, 'notification-service', 'user-service')),
       'invalid_token',
     ],
   ];

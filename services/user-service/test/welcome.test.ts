@@ -3,7 +3,7 @@ import express, { type Response } from 'express';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyToken, type RunningServer } from '@shop/shared';
-import { listen, testKeys } from '@shop/shared/testing';
+import { listen, testAuthKeys } from '@shop/shared/testing';
 import type { UserStore } from '../src/data/userStore.ts';
 import { buildApp, newUser, refusedUrl, waitFor } from './helpers.ts';
 
@@ -52,7 +52,10 @@ describe('welcome mail after registration', () => {
     const [call] = recorder.received;
     expect(call?.body).toEqual({ user_id: res.body.id, type: 'welcome' });
     const token = call?.authorization?.replace(/^Bearer /, '') ?? '';
-    expect(verifyToken(testKeys, token)).toEqual({ kind: 'service', service: 'user-service' });
+    expect(verifyToken(testAuthKeys('notification-service'), token)).toEqual({
+      kind: 'service',
+      service: 'user-service',
+    });
     expect(call?.requestId).toBe('reg-1');
     await waitFor(() => built.lines.some((l) => l.includes('welcome mail requested')));
   });

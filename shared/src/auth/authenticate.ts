@@ -1,11 +1,10 @@
 import type { RequestHandler, Response } from 'express';
 import type { Access } from '../contracts/endpoint.ts';
 import { forbidden, unauthorized } from '../errors/AppError.ts';
-import type { AuthKeys } from './authEnv.ts';
-import { verifyToken, type Principal } from './tokens.ts';
+import { verifyToken, type Principal, type VerificationKeys } from './tokens.ts';
 
 /** The keys that verify tokens (every service has them; only the user-service can sign user tokens). */
-export type TokenKeys = Pick<AuthKeys, 'publicKey' | 'serviceSecret'>;
+export type TokenKeys = VerificationKeys;
 
 const BEARER = /^Bearer ([\w-]+\.[\w-]*\.[\w-]*)$/i;
 

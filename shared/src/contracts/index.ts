@@ -5,3 +5,4 @@ export * from './payment.ts';
 export * from './notification.ts';
 export * from './endpoint.ts';
 export * from './cursor.ts';
+export * from './trust.ts';

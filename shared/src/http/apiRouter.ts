@@ -83,7 +83,7 @@ export interface ApiRouterOptions {
 export function apiRouter<A extends Api>(
   api: A,
   implementation: Implementation<A>,
-  keys: TokenKeys,
+  keys: TokenKeys & { fingerprintSecret: string },
   options: ApiRouterOptions = {},
 ): Router {
   const router = Router();
@@ -117,7 +117,7 @@ export function apiRouter<A extends Api>(
             idempotency,
             scope,
             key,
-            requestFingerprint(parsed, keys.serviceSecret),
+            requestFingerprint(parsed, keys.fingerprintSecret),
             handle,
           ),
         );

@@ -61,8 +61,9 @@ export function idempotencyScope(endpoint: Endpoint, caller: Principal | undefin
 /**
  * What makes two requests "the same": their validated path parameters, query and body (what the
  * contract's schemas kept of them, so a body an endpoint does not take plays no part), as canonical
- * JSON. Keyed with a server secret: a body may hold a password (register), and a stolen database
- * alone must not allow guessing it from a plain hash.
+ * JSON. Keyed with a server secret (derived from the service's signing key: fingerprintSecretOf): a
+ * body may hold a password (register), and a stolen database alone must not allow guessing it from a
+ * plain hash.
  */
 export function requestFingerprint(
   parts: { params?: unknown; query?: unknown; body?: unknown },

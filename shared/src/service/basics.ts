@@ -2,7 +2,8 @@ import { resolveAuthKeys, type AuthKeys } from '../auth/authEnv.ts';
 import { serviceTokenProvider } from '../auth/tokens.ts';
 import { createApiClient, type ApiClient } from '../clients/apiClient.ts';
 import type { HttpClientOptions } from '../clients/httpClient.ts';
-import type { Api } from '../contracts/endpoint.ts';
+import type { Api, ServiceName } from '../contracts/endpoint.ts';
+import { SHOP_APIS, callersOf } from '../contracts/trust.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { ServiceMetrics } from '../metrics/metrics.ts';
 import { metricsAccessFor } from '../metrics/metricsAccess.ts';
@@ -12,11 +13,11 @@ export interface ServiceBasics<C> {
   config: C;
   logger: Logger;
   metrics: ServiceMetrics;
-  /** The keys that verify tokens (and, for the user-service, sign user tokens). */
+  /** The keys that verify tokens and sign this service's calls (and, for the user-service, user tokens). */
   keys: AuthKeys;
   /**
-   * The typed client of another service's API at `baseURL`, calling as this service (its service
-   * token), with HTTP_TIMEOUT_MS, HTTP_RETRIES and call metrics unless `options` say otherwise.
+   * The typed client of another service's API at `baseURL`, calling as this service (a service
+   * token signed with its own key, for that API's service alone), with HTTP_TIMEOUT_MS, HTTP_RETRIES and call metrics unless `options` say otherwise.
    */
   neighbour<A extends Api>(
     api: A,
@@ -37,7 +38,7 @@ type BasicConfig = Parameters<typeof resolveAuthKeys>[0] & {
  * the other services, from a service's configuration: the first lines of every buildDependencies.
  */
 export function serviceBasics<C extends BasicConfig>(
-  service: string,
+  service: ServiceName,
   config: C,
   given: { logger?: Logger } = {},
   options: { needsPrivateKey?: boolean } = {},
@@ -45,8 +46,18 @@ export function serviceBasics<C extends BasicConfig>(
   const logger = given.logger ?? createLogger(service, config.LOG_LEVEL);
   const metrics = new ServiceMetrics(service, metricsAccessFor(config));
   if (metrics.access === 'off') logger.warn('/metrics is off: set METRICS_TOKEN to serve it');
-  const keys = resolveAuthKeys(config, { needsPrivateKey: options.needsPrivateKey ?? false });
-  const token = serviceTokenProvider(keys.serviceSecret, service);
+  const keys = resolveAuthKeys(config, {
+    service,
+    callers: callersOf(SHOP_APIS[service]),
+    needsPrivateKey: options.needsPrivateKey ?? false,
+  });
+  // One token provider per target service: a token names the one service it is meant for.
+  const tokens = new Map<string, () => string>();
+  const tokenFor = (target: string) => {
+    let provider = tokens.get(target);
+    if (!provider) tokens.set(target, (provider = serviceTokenProvider(keys.signingKey, service, target)));
+    return provider;
+  };
   return {
     config,
     logger,
@@ -57,7 +68,7 @@ export function serviceBasics<C extends BasicConfig>(
         baseURL,
         timeoutMs: overrides.timeoutMs ?? config.HTTP_TIMEOUT_MS,
         retries: overrides.retries ?? config.HTTP_RETRIES,
-        token,
+        token: tokenFor(api.service),
         metrics,
       }),
   };

@@ -1,31 +1,68 @@
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
-import { generateDevKeys } from '../auth/devKeys.ts';
+import { PUBLIC_KEY_VARIABLES, type AuthKeys } from '../auth/authEnv.ts';
+import { generateDevKeys, type DevKeys } from '../auth/devKeys.ts';
+import { fingerprintSecretOf } from '../auth/serviceKeys.ts';
 import { signServiceToken, signUserToken } from '../auth/tokens.ts';
+import { SERVICE_NAMES, type ServiceName } from '../contracts/endpoint.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { startServer, type RunningServer } from '../http/startServer.ts';
 
 /** Test helpers shared by every package's tests (not used by running services). */
 export const testKeys = generateDevKeys();
-export const authEnvFor = (keys = testKeys) => ({
-  JWT_PUBLIC_KEY: keys.publicKey,
-  JWT_PRIVATE_KEY: keys.privateKey,
-  SERVICE_TOKEN_SECRET: keys.serviceSecret,
-});
 
 /**
- * An environment for a service's `readConfig` in tests: the test keys, NODE_ENV=test, and the
+ * The key variables `service` runs with: the user-token pair, its own signing key and every
+ * service's public key (each service reads only those of its callers).
+ */
+export function authEnvFor(service: ServiceName, keys: DevKeys = testKeys): Record<string, string> {
+  return {
+    JWT_PUBLIC_KEY: keys.publicKey,
+    JWT_PRIVATE_KEY: keys.privateKey,
+    SERVICE_SIGNING_KEY: keys.services[service].privateKey,
+    ...Object.fromEntries(
+      SERVICE_NAMES.map((name) => [PUBLIC_KEY_VARIABLES[name], keys.services[name].publicKey]),
+    ),
+  };
+}
+
+/**
+ * The keys of a service named `service` (a shop service, or a test API's name such as `demo`)
+ * that accepts user tokens and the tokens of every shop service, signed with `keys`. A test API
+ * signs (and keys its fingerprints) with the order-service's key: it has none of its own.
+ */
+export function testAuthKeys(service: string, keys: DevKeys = testKeys) {
+  const signingKey = (keys.services[service as ServiceName] ?? keys.services['order-service']).privateKey;
+  return {
+    publicKey: keys.publicKey,
+    privateKey: keys.privateKey,
+    service,
+    signingKey,
+    callerKeys: Object.fromEntries(
+      SERVICE_NAMES.map((name) => [name, keys.services[name].publicKey]),
+    ) as AuthKeys['callerKeys'],
+    fingerprintSecret: fingerprintSecretOf(signingKey),
+  };
+}
+
+/**
+ * An environment for `service`'s `readConfig` in tests: its test keys, NODE_ENV=test, and the
  * given variables (undefined ones left out, so the service's own default applies).
  */
-export function testEnv(variables: Record<string, string | number | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { NODE_ENV: 'test', ...authEnvFor() };
+export function testEnv(
+  service: ServiceName,
+  variables: Record<string, string | number | undefined> = {},
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { NODE_ENV: 'test', ...authEnvFor(service) };
   for (const [name, value] of Object.entries(variables)) if (value !== undefined) env[name] = String(value);
   return env;
 }
 
 export const userToken = (userId: string, ttlSeconds = 600) =>
   signUserToken(testKeys.privateKey, userId, ttlSeconds);
-export const serviceToken = (service = 'test-suite') => signServiceToken(testKeys.serviceSecret, service);
+/** A token of the shop service `caller` (signed with its test key) for calls to `audience`. */
+export const serviceToken = (caller: ServiceName, audience: string, ttlSeconds = 300) =>
+  signServiceToken(testKeys.services[caller].privateKey, caller, audience, ttlSeconds);
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 /** A logger whose lines are kept in memory, to assert what was (and was not) logged. */

@@ -8,7 +8,7 @@ import {
   type Implementation,
 } from '../../src/index.ts';
 import { defineApi, endpoint, IdParams, Order } from '../../src/contracts/index.ts';
-import { captureLogs, testKeys } from '../../src/testing/index.ts';
+import { captureLogs, testAuthKeys } from '../../src/testing/index.ts';
 import type { MetricsAccess } from '../../src/metrics/metricsAccess.ts';
 
 const Caller = z.union([
@@ -133,7 +133,7 @@ export function demoApp(ready = true, metricsAccess: MetricsAccess = 'open') {
   const { logger, lines } = captureLogs('demo');
   const app = createServiceApp({
     api: demoApi,
-    routes: apiRouter(demoApi, handlers, testKeys),
+    routes: apiRouter(demoApi, handlers, testAuthKeys('demo')),
     logger,
     metrics: new ServiceMetrics('demo', metricsAccess),
     readiness: () => {

@@ -41,7 +41,10 @@ export async function startNeighbours(): Promise<Neighbours> {
 
 /** The real order-service, built the way its main.ts builds it, over a throw-away database. */
 async function startOrderService(logger: Logger): Promise<RunningServer> {
-  const deps = buildOrderDependencies(readOrderConfig(testEnv({ ORDER_DB_PATH: ':memory:' })), { logger });
+  const deps = buildOrderDependencies(
+    readOrderConfig(testEnv('order-service', { ORDER_DB_PATH: ':memory:' })),
+    { logger },
+  );
   return listen(createOrderApp(deps), logger, deps.close);
 }
 
@@ -52,7 +55,7 @@ async function startOrderService(logger: Logger): Promise<RunningServer> {
  */
 async function startUserService(logger: Logger): Promise<RunningServer> {
   const config = readUserConfig(
-    testEnv({
+    testEnv('user-service', {
       USER_DB_PATH: ':memory:',
       BCRYPT_COST: 4,
       USER_REGISTER_RATE_LIMIT: 0,
@@ -101,7 +104,7 @@ export async function createOrder(
   if (!paid) return created.body as Order;
   const patched = await request(n.orders.url)
     .patch(`/api/order/${created.body.id}`)
-    .set(bearer(serviceToken('payment-service')))
+    .set(bearer(serviceToken('payment-service', 'order-service')))
     .send({ status: 'Paid' });
   if (patched.status !== 200) throw new Error(`mark paid answered ${patched.status}: ${patched.text}`);
   return patched.body as Order;

@@ -32,7 +32,7 @@ export type TestService = Dependencies & { app: Express };
  */
 export function startService(n: Neighbours, options: { env?: Variables; logger?: Logger } = {}): TestService {
   const config = readConfig(
-    testEnv({
+    testEnv('notification-service', {
       LOG_LEVEL: 'silent',
       NOTIFICATION_DB_PATH: ':memory:',
       USER_SERVICE_URL: n.users.url,
@@ -49,7 +49,7 @@ export function startService(n: Neighbours, options: { env?: Variables; logger?:
 }
 
 /** The payment-service, which asks for receipts. */
-export const asPaymentService = bearer(serviceToken('payment-service'));
+export const asPaymentService = bearer(serviceToken('payment-service', 'notification-service'));
 export const asUser = (userId: string) => bearer(userToken(userId));
 
 export function notify(service: Pick<TestService, 'app'>, body: Record<string, unknown>) {

@@ -77,7 +77,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const startInstance = (opts: { worker?: boolean } = {}): PaymentInstance => {
     const { logger, lines } = captureLogs('payment-service');
     const config = readConfig(
-      testEnv({
+      testEnv('payment-service', {
         PAYMENT_DB_PATH: dbPath,
         ORDER_SERVICE_URL: orders.url,
         NOTIFICATION_SERVICE_URL: notify.url,

@@ -9,7 +9,7 @@ import {
 } from '@shop/order-service';
 import { createLogger, startServer, verifyToken, type RunningServer } from '@shop/shared';
 import type { Order } from '@shop/shared/contracts';
-import { bearer, listen, testEnv, testKeys, userToken } from '@shop/shared/testing';
+import { bearer, listen, testAuthKeys, testEnv, userToken } from '@shop/shared/testing';
 
 const quiet = createLogger('neighbour', 'silent');
 
@@ -23,7 +23,9 @@ export interface OrderService {
 }
 
 export async function startOrderService(): Promise<OrderService> {
-  const deps = buildDependencies(readConfig(testEnv({ ORDER_DB_PATH: ':memory:' })), { logger: quiet });
+  const deps = buildDependencies(readConfig(testEnv('order-service', { ORDER_DB_PATH: ':memory:' })), {
+    logger: quiet,
+  });
   const { store } = deps;
   const app = createOrderApp(deps);
   let server: RunningServer | undefined = await listen(app, quiet);
@@ -82,7 +84,7 @@ export async function startNotifyRecorder() {
   app.use(express.json());
   app.post('/api/notify', (req, res) => {
     const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
-    const principal = verifyToken(testKeys, token);
+    const principal = verifyToken(testAuthKeys('notification-service'), token);
     if (failures > 0) {
       failures -= 1;
       res.status(503).json({ status: 503, code: 'unavailable', detail: 'down for the test' });
