@@ -77,6 +77,9 @@ const SETTINGS: Record<(typeof IMAGES)[number], string[]> = {
     'STRIPE_SECRET_KEY',
     'STRIPE_WEBHOOK_SECRET',
     'STRIPE_API_URL=http://127.0.0.1:12111',
+    // Production refuses the Stripe sandbox; this pod pays against it, so this one process is not
+    // production (everything else about it is).
+    'NODE_ENV=development',
     'PAYMENT_DB_PATH=/data/payments.sqlite',
   ],
 };

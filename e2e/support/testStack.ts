@@ -19,7 +19,8 @@ export interface TestStack {
 
 /**
  * The whole system for a test: the real start-up code (scripts/stack) on free ports, with keys of
- * its own (each service given only its own signing key, as in production), databases in a temp folder, short retry intervals and no rate limits. It runs the
+ * its own (each service given only its own signing key, as in production), databases in a temp folder,
+ * short retry intervals and no rate limits (the caps on declined cards stay at their defaults). It runs the
  * compiled services, as production does (the projects' globalSetup builds them).
  */
 export async function startTestStack(
@@ -51,6 +52,11 @@ export async function startTestStack(
       BCRYPT_COST: '4',
       USER_LOGIN_RATE_LIMIT: '0',
       USER_REGISTER_RATE_LIMIT: '0',
+      USER_LOGIN_ACCOUNT_FAILURE_LIMIT: '0',
+      ORDER_CREATE_RATE_LIMIT: '0',
+      ORDER_CREATE_ADDRESS_RATE_LIMIT: '0',
+      PAYMENT_RATE_LIMIT: '0',
+      PAYMENT_ADDRESS_RATE_LIMIT: '0',
       PAYMENT_WORKER_INTERVAL_MS: '200',
       PAYMENT_RETRY_BASE_MS: '200',
       NOTIFY_WORKER_INTERVAL_MS: '200',

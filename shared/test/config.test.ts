@@ -38,6 +38,18 @@ describe('config', () => {
     expect((error as Error).message).not.toContain('\n');
   });
 
+  it('TRUST_PROXY is off by default and takes a hop count or a list of proxy subnets; true is refused', () => {
+    const proxy = (value?: string) =>
+      loadConfig(schema, value === undefined ? {} : { TRUST_PROXY: value }).TRUST_PROXY;
+    expect(proxy()).toBe(false);
+    expect(proxy('1')).toBe(1);
+    expect(proxy('loopback, 10.0.0.0/8')).toEqual(['loopback', '10.0.0.0/8']);
+    expect(() => proxy('true')).toThrow(
+      /^Invalid configuration: TRUST_PROXY must be false, a hop count from 1 to 10/,
+    );
+    expect(() => proxy('my proxy')).toThrow(/TRUST_PROXY must be false, a hop count/);
+  });
+
   it('when several variables are bad, all are named on the one line', () => {
     expect(() => loadConfig(schema, { PORT: '70000', LOG_LEVEL: 'loud' })).toThrow(
       /PORT .*; LOG_LEVEL|LOG_LEVEL .*; PORT/,

@@ -15,6 +15,7 @@ export function createApp(deps: Dependencies): Express {
     routes: apiRouter(notificationApi, notificationRoutes(deps), deps.keys),
     logger: deps.logger,
     metrics: deps.metrics,
+    trustProxy: deps.config.TRUST_PROXY,
     readiness: () => deps.store.ping(),
   });
 }

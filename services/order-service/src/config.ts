@@ -12,6 +12,10 @@ export const configSchema = z.object({
   ORDER_DEFAULT_CURRENCY: CurrencyCode.default('USD'),
   /** How long an Idempotency-Key and its answer are kept (Stripe keeps them 24 hours). */
   ORDER_IDEMPOTENCY_RETENTION_HOURS: envInt(24, 1, 24 * 30),
+  /** Orders created per user, and per client address, per window (429 `rate_limited`); 0 = off. */
+  ORDER_CREATE_RATE_LIMIT: envInt(30, 0, 100_000),
+  ORDER_CREATE_ADDRESS_RATE_LIMIT: envInt(100, 0, 100_000),
+  ORDER_RATE_LIMIT_WINDOW_MS: envInt(60_000, 1000, 24 * 3600 * 1000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,4 +1,11 @@
-import { openDatabaseSetting, type Logger, serviceBasics, type ServiceBasics } from '@shop/shared';
+import type { RequestHandler } from 'express';
+import {
+  openDatabaseSetting,
+  type Logger,
+  serviceBasics,
+  type ServiceBasics,
+  userAndAddressLimits,
+} from '@shop/shared';
 import type { Config } from './config.ts';
 import type { OrderStore } from './data/orderStore.ts';
 import { openOrderStore } from './data/sqliteOrderStore.ts';
@@ -6,6 +13,8 @@ import { openOrderStore } from './data/sqliteOrderStore.ts';
 /** Everything the order-service is made of, built from its configuration. */
 export interface Dependencies extends ServiceBasics<Config> {
   store: OrderStore;
+  /** Order creations per user and per client address (a limit of 0 lets everything through). */
+  createOrderLimits: RequestHandler[];
   /** Closes the store (after the server stopped taking requests). */
   close(): Promise<void>;
 }
@@ -19,6 +28,12 @@ export function buildDependencies(
   return {
     ...serviceBasics('order-service', config, given),
     store,
+    createOrderLimits: userAndAddressLimits({
+      name: 'order creation',
+      windowMs: config.ORDER_RATE_LIMIT_WINDOW_MS,
+      perUser: config.ORDER_CREATE_RATE_LIMIT,
+      perAddress: config.ORDER_CREATE_ADDRESS_RATE_LIMIT,
+    }),
     close: async () => store.close(),
   };
 }

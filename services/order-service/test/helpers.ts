@@ -10,10 +10,24 @@ import { readConfig } from '../src/config.ts';
 import type { OrderStore } from '../src/data/orderStore.ts';
 import { buildDependencies } from '../src/dependencies.ts';
 
-/** A real app over a real SQLite database (`:memory:` unless a store is given). The caller closes the store. */
-export function buildApp(options: { store?: OrderStore; defaultCurrency?: Currency } = {}) {
+/**
+ * A real app over a real SQLite database (`:memory:` unless a store is given), with the order
+ * creation limits off unless `limits` sets them. The caller closes the store.
+ */
+export function buildApp(
+  options: {
+    store?: OrderStore;
+    defaultCurrency?: Currency;
+    limits?: { perUser: number; perAddress: number };
+  } = {},
+) {
   const config = readConfig(
-    testEnv('order-service', { ORDER_DB_PATH: ':memory:', ORDER_DEFAULT_CURRENCY: options.defaultCurrency }),
+    testEnv('order-service', {
+      ORDER_DB_PATH: ':memory:',
+      ORDER_DEFAULT_CURRENCY: options.defaultCurrency,
+      ORDER_CREATE_RATE_LIMIT: options.limits?.perUser ?? 0,
+      ORDER_CREATE_ADDRESS_RATE_LIMIT: options.limits?.perAddress ?? 0,
+    }),
   );
   const { logger, lines } = captureLogs('order-service');
   const deps = buildDependencies(config, { logger, store: options.store });

@@ -4,6 +4,19 @@ import { authEnv, baseEnv, dataPath, envInt, envPort, envUrl, loadConfig } from 
 /** The secret the Stripe sandbox signs webhooks with by default; refused in production. */
 export const SANDBOX_WEBHOOK_SECRET = 'whsec_sandbox_local_dev_secret';
 
+const isLiveKey = (key: string) => /^(sk|rk)_live_/.test(key);
+const isStripeApi = (url: string) => new URL(url).hostname === 'api.stripe.com';
+
+/**
+ * Whether the configured key reaches real Stripe (test or live mode): a live key always does; a test
+ * key unless STRIPE_API_URL points it elsewhere (the sandbox).
+ */
+export function talksToRealStripe(env: { STRIPE_SECRET_KEY?: string; STRIPE_API_URL?: string }): boolean {
+  const key = env.STRIPE_SECRET_KEY;
+  if (!key) return false;
+  return isLiveKey(key) || !env.STRIPE_API_URL || isStripeApi(env.STRIPE_API_URL);
+}
+
 /** An empty value (`STRIPE_SECRET_KEY=` in a .env file) means "not set". */
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
@@ -42,18 +55,48 @@ export const configSchema = z
     PAYMENT_RETRY_MAX_MS: envInt(300_000, 1, 86_400_000),
     /** How long an Idempotency-Key and its answer are kept (Stripe keeps them 24 hours). */
     PAYMENT_IDEMPOTENCY_RETENTION_HOURS: envInt(24, 1, 24 * 30),
+    /** Pay-order calls per user, and per client address, per window (429 `rate_limited`); 0 = off. */
+    PAYMENT_RATE_LIMIT: envInt(20, 0, 100_000),
+    PAYMENT_ADDRESS_RATE_LIMIT: envInt(60, 0, 100_000),
+    PAYMENT_RATE_LIMIT_WINDOW_MS: envInt(60_000, 1000, 24 * 3600 * 1000),
+    /** Declined cards allowed per order, and per user, within the window (then 429); 0 = no cap. */
+    PAYMENT_MAX_DECLINES_PER_ORDER: envInt(5, 0, 10_000),
+    PAYMENT_MAX_DECLINES_PER_USER: envInt(10, 0, 10_000),
+    PAYMENT_DECLINE_WINDOW_MS: envInt(3_600_000, 1000, 7 * 24 * 3600 * 1000),
   })
   .superRefine((env, issues) => {
-    if (env.NODE_ENV !== 'production') return;
-    if (!env.STRIPE_SECRET_KEY) {
-      issues.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message: 'must be set in production' });
+    const refuse = (variable: string, message: string) =>
+      issues.addIssue({ code: 'custom', path: [variable], message });
+    const real = talksToRealStripe(env);
+    // Whoever knows the published sandbox secret could sign events that move real money state.
+    if (real && env.STRIPE_WEBHOOK_SECRET === SANDBOX_WEBHOOK_SECRET) {
+      refuse(
+        'STRIPE_WEBHOOK_SECRET',
+        "must be your endpoint's signing secret when a real Stripe key is configured (the sandbox default is refused)",
+      );
     }
-    if (env.STRIPE_WEBHOOK_SECRET === SANDBOX_WEBHOOK_SECRET) {
-      issues.addIssue({
-        code: 'custom',
-        path: ['STRIPE_WEBHOOK_SECRET'],
-        message: 'must be set to your endpoint secret in production (the sandbox default is refused)',
-      });
+    // A live key sent anywhere but Stripe would hand it to whoever listens there.
+    if (
+      env.STRIPE_SECRET_KEY &&
+      isLiveKey(env.STRIPE_SECRET_KEY) &&
+      env.STRIPE_API_URL &&
+      !isStripeApi(env.STRIPE_API_URL)
+    ) {
+      refuse('STRIPE_API_URL', 'must be unset or https://api.stripe.com with a live key (got another host)');
+    }
+    if (env.NODE_ENV !== 'production') return;
+    if (!env.STRIPE_SECRET_KEY) refuse('STRIPE_SECRET_KEY', 'must be set in production');
+    else if (!real) {
+      refuse(
+        'STRIPE_API_URL',
+        'must be unset or https://api.stripe.com in production (the sandbox is refused)',
+      );
+    }
+    if (!real && env.STRIPE_WEBHOOK_SECRET === SANDBOX_WEBHOOK_SECRET) {
+      refuse(
+        'STRIPE_WEBHOOK_SECRET',
+        'must be set to your endpoint secret in production (the sandbox default is refused)',
+      );
     }
   });
 

@@ -1,10 +1,18 @@
+import type { RequestHandler } from 'express';
 import type Stripe from 'stripe';
-import { openDatabaseSetting, type Logger, serviceBasics, type ServiceBasics } from '@shop/shared';
+import {
+  openDatabaseSetting,
+  type Logger,
+  serviceBasics,
+  type ServiceBasics,
+  userAndAddressLimits,
+} from '@shop/shared';
 import { notificationApi, orderApi } from '@shop/shared/contracts';
 import { createStripeClient, stripeTarget } from './clients/stripeClient.ts';
 import type { Config } from './config.ts';
 import type { PaymentStore } from './data/paymentStore.ts';
 import { openPaymentStore } from './data/sqlitePaymentStore.ts';
+import { createCardAttempts } from './domain/cardAttempts.ts';
 import { createFollowUpRunner, type FollowUpRunner } from './domain/followUps.ts';
 import { KeyedLock } from './domain/keyedLock.ts';
 import { createPaymentEvents } from './domain/paymentEvents.ts';
@@ -24,6 +32,8 @@ export interface Dependencies extends ServiceBasics<Config> {
   followUps: FollowUpRunner;
   /** One at a time per order (and per idempotency key), shared by the HTTP side and the worker. */
   locks: KeyedLock;
+  /** Pay-order calls per user and per client address (a limit of 0 lets everything through). */
+  payOrderLimits: RequestHandler[];
   /** Not started: main.ts starts it once the server listens. */
   worker: ReturnType<typeof createPaymentWorker>;
   /** Stops the worker (and any follow-up in flight), then closes the store. */
@@ -53,6 +63,11 @@ export function buildDependencies(config: Config, given: { logger?: Logger } = {
   const retry = { baseMs: config.PAYMENT_RETRY_BASE_MS, maxMs: config.PAYMENT_RETRY_MAX_MS };
   const refundCharge = createChargeRefunder(stripe, events);
   const intents = createIntents({ store, stripe, events, locks, retry });
+  const attempts = createCardAttempts(store, events, {
+    perOrder: config.PAYMENT_MAX_DECLINES_PER_ORDER,
+    perUser: config.PAYMENT_MAX_DECLINES_PER_USER,
+    windowMs: config.PAYMENT_DECLINE_WINDOW_MS,
+  });
   const followUps = createFollowUpRunner({ store, orders, notifications, refundCharge, events, retry });
   const worker = createPaymentWorker({
     store,
@@ -61,16 +76,23 @@ export function buildDependencies(config: Config, given: { logger?: Logger } = {
     logger,
     intervalMs: config.PAYMENT_WORKER_INTERVAL_MS,
     idempotencyRetentionMs: idempotencyRetentionMs(config),
+    attempts,
   });
   return {
     ...basics,
     store,
     stripe,
-    payOrder: createPayOrder({ store, stripe, orders, intents, followUps, events, locks }),
+    payOrder: createPayOrder({ store, stripe, orders, intents, followUps, events, locks, attempts }),
     refundPayment: createRefundPayment({ store, locks, events, followUps, refundCharge }),
-    handleStripeEvent: createWebhookHandler({ store, intents, followUps, events, locks }),
+    handleStripeEvent: createWebhookHandler({ store, stripe, intents, followUps, events, locks }),
     followUps,
     locks,
+    payOrderLimits: userAndAddressLimits({
+      name: 'pay-order',
+      windowMs: config.PAYMENT_RATE_LIMIT_WINDOW_MS,
+      perUser: config.PAYMENT_RATE_LIMIT,
+      perAddress: config.PAYMENT_ADDRESS_RATE_LIMIT,
+    }),
     worker,
     async close() {
       await worker.stop();

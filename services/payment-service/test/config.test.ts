@@ -23,7 +23,8 @@ describe('configuration', () => {
   });
 
   it('when a Stripe key is set (and no URL), real Stripe is used; an empty key counts as unset', () => {
-    expect(stripeTarget(load({ STRIPE_SECRET_KEY: 'sk_test_abc123' }))).toEqual({
+    const real = { STRIPE_SECRET_KEY: 'sk_test_abc123', STRIPE_WEBHOOK_SECRET: 'whsec_endpoint' };
+    expect(stripeTarget(load(real))).toEqual({
       secretKey: 'sk_test_abc123',
       apiUrl: undefined,
     });
@@ -54,5 +55,50 @@ describe('configuration', () => {
       load({ NODE_ENV: 'production', STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_WEBHOOK_SECRET: 'whsec_real' })
         .NODE_ENV,
     ).toBe('production');
+  });
+
+  it('when a real Stripe key is configured with the sandbox webhook secret, start-up is refused whatever NODE_ENV says', () => {
+    for (const NODE_ENV of ['development', 'test', 'production']) {
+      expect(() => load({ NODE_ENV, STRIPE_SECRET_KEY: 'sk_test_abc123' })).toThrow(
+        /^Invalid configuration: STRIPE_WEBHOOK_SECRET must be your endpoint's signing secret when a real Stripe key is configured/,
+      );
+      expect(() =>
+        load({
+          NODE_ENV,
+          STRIPE_SECRET_KEY: 'sk_live_abc123',
+          STRIPE_WEBHOOK_SECRET: SANDBOX_WEBHOOK_SECRET,
+        }),
+      ).toThrow(/STRIPE_WEBHOOK_SECRET must be your endpoint's signing secret/);
+    }
+  });
+
+  it('when a live key is pointed at the sandbox or any host but Stripe, start-up is refused naming STRIPE_API_URL', () => {
+    for (const url of [SANDBOX_API_URL, 'https://stripe.example.com']) {
+      expect(() =>
+        load({
+          STRIPE_SECRET_KEY: 'sk_live_abc123',
+          STRIPE_WEBHOOK_SECRET: 'whsec_endpoint',
+          STRIPE_API_URL: url,
+        }),
+      ).toThrow(
+        /^Invalid configuration: STRIPE_API_URL must be unset or https:\/\/api\.stripe\.com with a live key/,
+      );
+    }
+    const real = load({
+      STRIPE_SECRET_KEY: 'sk_live_abc123',
+      STRIPE_WEBHOOK_SECRET: 'whsec_endpoint',
+      STRIPE_API_URL: 'https://api.stripe.com',
+    });
+    expect(real.STRIPE_API_URL).toBe('https://api.stripe.com');
+  });
+
+  it('when a test key is pointed at the sandbox, development keeps the sandbox secret but production refuses the sandbox', () => {
+    const sandboxed = { STRIPE_SECRET_KEY: 'sk_test_abc123', STRIPE_API_URL: SANDBOX_API_URL };
+    expect(load(sandboxed).STRIPE_WEBHOOK_SECRET).toBe(SANDBOX_WEBHOOK_SECRET);
+    expect(() =>
+      load({ ...sandboxed, NODE_ENV: 'production', STRIPE_WEBHOOK_SECRET: 'whsec_endpoint' }),
+    ).toThrow(
+      /^Invalid configuration: STRIPE_API_URL must be unset or https:\/\/api\.stripe\.com in production \(the sandbox is refused\)/,
+    );
   });
 });

@@ -19,7 +19,7 @@ describe('the Idempotency-Key header', () => {
     expect(repeat.headers['idempotent-replayed']).toBe('true');
     expect(repeat.body).toMatchObject({
       code: 'card_declined',
-      decline_code: 'generic_decline',
+      decline_code: null,
       payment_id: first.body.payment_id,
     });
     expect(charges(h.sandbox)).toHaveLength(1);

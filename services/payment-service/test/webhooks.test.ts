@@ -211,4 +211,94 @@ describe('Stripe webhooks', () => {
     expect(res.status).toBe(200);
     expect(res.body.outcome).toBe('ignored');
   });
+
+  /** A payment_intent.succeeded event as an attacker writes it, correctly signed, about our payment. */
+  const claimedSuccess = (payment: {
+    id: string;
+    order_id: string;
+    amount: number;
+    payment_intent_id: string;
+  }) => ({
+    id: `evt_forged_${payment.id.slice(0, 8)}`,
+    object: 'event',
+    type: 'payment_intent.succeeded',
+    data: {
+      object: {
+        id: payment.payment_intent_id,
+        object: 'payment_intent',
+        amount: payment.amount,
+        currency: 'usd',
+        status: 'succeeded',
+        metadata: { order_id: payment.order_id, payment_id: payment.id },
+      },
+    },
+  });
+  const refusals = async (reason: string) => {
+    const metrics = await request(h.service.app).get('/metrics');
+    const line = new RegExp(`webhook_events_refused_total\\{[^}]*reason="${reason}"[^}]*\\} (\\d+)`);
+    return Number(line.exec(metrics.text)?.[1] ?? 0);
+  };
+
+  it('when a signed payment_intent.succeeded event names a payment Stripe never charged, it is refused and the order stays Pending', async () => {
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+    const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
+
+    const res = await deliver(claimedSuccess(created.body));
+    await h.service.deps.followUps.idle();
+
+    expect(res.status).toBe(200);
+    expect(res.body.outcome).toBe('refused');
+    expect(await orderStatus(h.orders, order)).toBe('Pending');
+    expect(h.service.store.getPayment(created.body.id)?.status).toBe('requires_payment_method');
+    expect(charges(h.sandbox)).toHaveLength(0);
+    expect(await refusals('status')).toBe(1);
+    expect(h.service.lines.some((l) => l.includes('webhook event refused'))).toBe(true);
+  });
+
+  it("when Stripe's real succeeded PaymentIntent has another amount or order than the payment, its genuine event is refused and the order stays Pending", async () => {
+    for (const [change, reason] of [
+      [{ amount: 50 }, 'amount'],
+      [{ metadata: { order_id: '01a1fd62-0000-7000-8000-000000000000' } }, 'order_id'],
+    ] as const) {
+      const userId = newUserId();
+      const order = await placeOrder(h.orders, userId);
+      const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
+      // Someone holding the API key changes the intent behind the shop's back, then pays it.
+      await h.service.deps.stripe.paymentIntents.update(created.body.payment_intent_id, change);
+      await confirmInBrowser(h.sandbox, created.body.payment_intent_id, { payment_method: 'pm_card_visa' });
+      const genuine = events('payment_intent.succeeded').find(
+        (e) => (e.data.object as { id: string }).id === created.body.payment_intent_id,
+      );
+
+      const res = await deliver(genuine);
+      await h.service.deps.followUps.idle();
+
+      expect(res.body.outcome, reason).toBe('refused');
+      expect(await orderStatus(h.orders, order), reason).toBe('Pending');
+      expect(await refusals(reason)).toBe(1);
+    }
+  });
+
+  it('when a signed charge.refunded event claims a refund Stripe does not hold, it is refused and the order stays Paid', async () => {
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+    const paid = await payOrder(h.service.app, userId, {
+      order_id: order.id,
+      payment_method: 'pm_card_visa',
+    }).expect(200);
+    const charge = charges(h.sandbox)[0]!;
+
+    const res = await deliver({
+      id: 'evt_forged_refund',
+      object: 'event',
+      type: 'charge.refunded',
+      data: { object: { ...charge, refunded: true, amount_refunded: charge.amount } },
+    });
+    await h.service.deps.followUps.idle();
+
+    expect(res.body.outcome).toBe('refused');
+    expect(h.service.store.getPayment(paid.body.id)?.status).toBe('succeeded');
+    expect(await orderStatus(h.orders, order)).toBe('Paid');
+  });
 });

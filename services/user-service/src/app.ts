@@ -16,6 +16,7 @@ export function createApp(deps: Dependencies): Express {
     }),
     logger: deps.logger,
     metrics: deps.metrics,
+    trustProxy: deps.config.TRUST_PROXY,
     readiness: () => deps.store.ping(),
   });
 }

@@ -15,6 +15,9 @@ export const configSchema = z
     USER_LOGIN_RATE_LIMIT: envInt(20, 0, 100_000),
     USER_REGISTER_RATE_LIMIT: envInt(10, 0, 100_000),
     USER_RATE_LIMIT_WINDOW_MS: envInt(60_000, 1000, 24 * 3600 * 1000),
+    /** Failed logins per account (the email given, known or not) per window, from any address; 0 = off. */
+    USER_LOGIN_ACCOUNT_FAILURE_LIMIT: envInt(10, 0, 100_000),
+    USER_LOGIN_ACCOUNT_WINDOW_MS: envInt(900_000, 1000, 24 * 3600 * 1000),
     NOTIFICATION_SERVICE_URL: envUrl('http://127.0.0.1:3004'),
     /** How long registration's fire-and-forget welcome-mail call may take before it is given up. */
     WELCOME_MAIL_TIMEOUT_MS: envInt(2000, 100, 120_000),

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import {
   createRateLimiter,
   type IdempotencyKeys,
@@ -16,6 +16,12 @@ import { createPasswordHasher } from './domain/passwords.ts';
 import { createPreferences, type PreferencesService } from './domain/preferences.ts';
 import { createWelcomeMail, type WelcomeMail } from './domain/welcomeMail.ts';
 
+/** The account a login names: its email as given, trimmed and lower-cased (undefined when missing). */
+const loginAccount = (req: Request) => {
+  const email = (req.body as { email?: unknown } | undefined)?.email;
+  return typeof email === 'string' ? `login:${email.trim().toLowerCase()}` : undefined;
+};
+
 /** Everything the user-service is made of, built from its configuration. */
 export interface Dependencies extends ServiceBasics<Config> {
   store: UserStore;
@@ -24,8 +30,11 @@ export interface Dependencies extends ServiceBasics<Config> {
   accounts: Accounts;
   preferences: PreferencesService;
   welcomeMail: WelcomeMail;
-  /** Per client address; a limit of 0 lets everything through. */
-  rateLimiters: { register: RequestHandler; login: RequestHandler };
+  /**
+   * Registration per client address; login per client address and, for failed logins, per account
+   * (in this process's memory). A limit of 0 lets everything through.
+   */
+  rateLimiters: { register: RequestHandler; login: RequestHandler[] };
   /** Closes the store (after the server stopped taking requests). */
   close(): Promise<void>;
 }
@@ -64,7 +73,18 @@ export async function buildDependencies(
     welcomeMail: createWelcomeMail(notifications, logger),
     rateLimiters: {
       register: createRateLimiter({ windowMs, limit: config.USER_REGISTER_RATE_LIMIT, name: 'registration' }),
-      login: createRateLimiter({ windowMs, limit: config.USER_LOGIN_RATE_LIMIT, name: 'login' }),
+      login: [
+        createRateLimiter({ windowMs, limit: config.USER_LOGIN_RATE_LIMIT, name: 'login' }),
+        // Password guessing spread over many addresses: counted per email given, whether or not an
+        // account has it, so the 429 says nothing about which accounts exist.
+        createRateLimiter({
+          windowMs: config.USER_LOGIN_ACCOUNT_WINDOW_MS,
+          limit: config.USER_LOGIN_ACCOUNT_FAILURE_LIMIT,
+          name: 'login',
+          per: loginAccount,
+          failuresOnly: true,
+        }),
+      ],
     },
     close: async () => {
       await store.close();

@@ -30,6 +30,7 @@ export async function buildApp(variables: TestVariables = {}, store?: UserStore)
       BCRYPT_COST: 4,
       USER_LOGIN_RATE_LIMIT: 0,
       USER_REGISTER_RATE_LIMIT: 0,
+      USER_LOGIN_ACCOUNT_FAILURE_LIMIT: 0,
       NOTIFICATION_SERVICE_URL: await refusedUrl(),
       ...variables,
     }),

@@ -32,6 +32,33 @@ export const envBool = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1');
 
+/**
+ * Express's `trust proxy`, i.e. which proxies' `X-Forwarded-For` decides the client address that
+ * rate limits and logs see: `false` (no proxy: the socket's address), a hop count (`1` = one proxy
+ * in front), or a list of proxy addresses, subnets or Express's names (`loopback`, `uniquelocal`).
+ */
+export type TrustProxy = false | number | string[];
+
+const PROXY_ENTRY = /^(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)$/;
+
+export const envTrustProxy = () =>
+  z
+    .string()
+    .default('false')
+    .transform((v, ctx): TrustProxy => {
+      const value = v.trim();
+      if (value === '' || value === 'false' || value === '0') return false;
+      if (/^\d+$/.test(value) && Number(value) <= 10) return Number(value);
+      const entries = value.split(',').map((e) => e.trim());
+      if (value !== 'true' && entries.every((e) => PROXY_ENTRY.test(e))) return entries;
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must be false, a hop count from 1 to 10, or a comma-separated list of proxy addresses or subnets (true would believe any X-Forwarded-For a client sends)',
+      });
+      return z.NEVER;
+    });
+
 /** Variables every service reads. */
 export const baseEnv = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -43,4 +70,6 @@ export const baseEnv = {
   HTTP_RETRIES: envInt(2, 0, 10),
   /** Bearer token that /metrics asks for; without it /metrics is open in development, off in production. */
   METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Which reverse proxies to believe about the client address (rate limits per address). */
+  TRUST_PROXY: envTrustProxy(),
 };

@@ -87,12 +87,16 @@ export const orderApi = defineApi({
       idempotencyKey: true,
       summary: 'Create an order (status Pending)',
       description:
-        "`price` is in major units (19.99) with at most the currency's decimals; `amount = unit_amount x quantity` in minor units, exactly, between the currency's Stripe minimum and 99,999,999. `currency` defaults to the service's ORDER_DEFAULT_CURRENCY. `user_id`, when given, must be the caller.",
+        "`price` is in major units (19.99) with at most the currency's decimals; `amount = unit_amount x quantity` in minor units, exactly, between the currency's Stripe minimum and 99,999,999. `currency` defaults to the service's ORDER_DEFAULT_CURRENCY. `user_id`, when given, must be the caller. Rate limited per user and per client address.",
       access: { user: true },
       body: CreateOrderBody,
       responses: {
         201: { description: 'The new order; `Location` names it.', schema: Order, example: exampleOrder },
         403: { description: 'The body names another user.', codes: ['user_mismatch', 'forbidden'] },
+        429: {
+          description: 'Too many orders created by this user or from this address; see Retry-After.',
+          codes: ['rate_limited'],
+        },
       },
     }),
     listOrders: endpoint({

@@ -48,11 +48,38 @@ export const PaymentForOrderQuery = z.strictObject({ order_id: Id });
 /** `POST /api/payment/:id/refund` refunds the whole amount; the body, if any, must be empty. */
 export const RefundBody = z.strictObject({});
 
-/** The answer to a Stripe event: handled now, seen before, or not about a payment of this shop. */
+/**
+ * The `code` of a 402: Stripe's own error code when it helps an honest customer fix the payment
+ * (see the payment-service's declineCodes.ts), otherwise `card_declined`.
+ */
+export const CARD_DECLINE_CODES = [
+  'card_declined',
+  'expired_card',
+  'incorrect_cvc',
+  'incorrect_number',
+  'incorrect_zip',
+  'invalid_cvc',
+  'invalid_expiry_month',
+  'invalid_expiry_year',
+  'invalid_number',
+  'processing_error',
+] as const;
+
+/** Why a pay-order was refused with 429: a rate limit, or a cap on failed card attempts. */
+export const PAY_ORDER_LIMIT_CODES = [
+  'rate_limited',
+  'too_many_declines_for_order',
+  'too_many_declines_for_user',
+] as const;
+
+/**
+ * The answer to a Stripe event: handled now, seen before, not about a payment of this shop, or
+ * refused (Stripe's own record of the intent or charge does not match the payment; nothing changed).
+ */
 export const WebhookReceipt = z.object({
   received: z.literal(true),
   event_id: z.string(),
-  outcome: z.enum(['processed', 'duplicate', 'ignored']),
+  outcome: z.enum(['processed', 'duplicate', 'ignored', 'refused']),
 });
 
 const examplePayment = {
@@ -104,8 +131,8 @@ export const paymentApi = defineApi({
         },
         402: {
           description:
-            'The card was declined (`decline_code` and `payment_id` say more); the order stays Pending and another card may be tried.',
-          codes: ['card_declined', 'expired_card', 'incorrect_cvc', 'insufficient_funds', 'processing_error'],
+            'The card was declined (`decline_code` and `payment_id` say more); the order stays Pending and another card may be tried. `decline_code` is given only when it helps the customer (e.g. `insufficient_funds`, `expired_card`, `incorrect_cvc`); fraud signals (`lost_card`, `stolen_card`, `fraudulent`, ...) answer `card_declined` with `decline_code: null`.',
+          codes: CARD_DECLINE_CODES,
         },
         404: { description: 'No such order, or one of another user.', codes: ['order_not_found'] },
         409: {
@@ -115,6 +142,11 @@ export const paymentApi = defineApi({
         502: {
           description: 'Stripe did not answer; repeating is safe.',
           codes: ['payment_provider_unavailable'],
+        },
+        429: {
+          description:
+            'Too many pay-order calls (per user or per address: `rate_limited`), or too many declined cards in the last hour on this order or by this user; see Retry-After.',
+          codes: PAY_ORDER_LIMIT_CODES,
         },
         503: { description: 'The order-service is unreachable.', codes: ['order_service_unavailable'] },
       },
@@ -184,7 +216,11 @@ export const paymentApi = defineApi({
         { name: 'Stripe-Signature', description: "Stripe's signature of the raw body.", required: true },
       ],
       responses: {
-        200: { description: 'Received.', schema: WebhookReceipt },
+        200: {
+          description:
+            "Received: processed, a duplicate, ignored (not about a payment of this shop) or refused (Stripe's own record does not match; nothing changed).",
+          schema: WebhookReceipt,
+        },
         400: { description: 'Nothing changed.', codes: ['missing_signature', 'invalid_signature'] },
         503: {
           description: 'Not processed now; Stripe delivers it again later.',

@@ -9,6 +9,7 @@ import { errorHandler, notFoundHandler } from './errorHandler.ts';
 import { AppError } from '../errors/AppError.ts';
 import { storageFault } from '../db/storageFaults.ts';
 import type { Api } from '../contracts/endpoint.ts';
+import type { TrustProxy } from '../config/envSchemas.ts';
 import { buildOpenApi } from '../openapi/buildOpenApi.ts';
 import { docsRouter } from '../openapi/docsRouter.ts';
 import { rawBodyPaths } from './apiRouter.ts';
@@ -23,6 +24,8 @@ export interface ServiceAppOptions {
   readiness?: () => Promise<void> | void;
   metrics: ServiceMetrics;
   bodyLimit?: string;
+  /** TRUST_PROXY: which proxies' X-Forwarded-For gives the client address (`req.ip`); false by default. */
+  trustProxy?: TrustProxy;
 }
 
 /**
@@ -36,6 +39,9 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple'); // flat query strings: no nested objects from ?a[b]=c
+  // Behind a reverse proxy every client shares the proxy's address (one rate-limit bucket for all);
+  // the setting names the proxies whose X-Forwarded-For is believed, and no one else's.
+  app.set('trust proxy', options.trustProxy ?? false);
   app.use(helmet());
   app.use(requestIdMiddleware);
   app.use(

@@ -13,10 +13,15 @@ import {
 import { orderBodyWithPricing } from './pricingRules.ts';
 
 /** The order-service's handlers, one per endpoint of its contract. */
-export function orderRoutes({ store, config }: Dependencies): Implementation<typeof orderApi> {
+export function orderRoutes({
+  store,
+  config,
+  createOrderLimits,
+}: Dependencies): Implementation<typeof orderApi> {
   const defaultCurrency = config.ORDER_DEFAULT_CURRENCY;
   return {
     createOrder: {
+      before: createOrderLimits,
       body: orderBodyWithPricing(defaultCurrency),
       handle: ({ body, caller }) => {
         const order = createOrder(store, caller.userId, {

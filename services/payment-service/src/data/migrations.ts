@@ -77,4 +77,18 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
   `,
+  // Card declines, kept so that the caps on failed attempts per order and per user (card testing)
+  // hold across restarts; rows older than the window are purged by the worker.
+  `
+  CREATE TABLE card_failures (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    order_id     TEXT    NOT NULL,
+    user_id      TEXT    NOT NULL,
+    at           INTEGER NOT NULL,
+    code         TEXT,
+    decline_code TEXT
+  );
+  CREATE INDEX card_failures_order ON card_failures (order_id, at);
+  CREATE INDEX card_failures_user ON card_failures (user_id, at);
+  `,
 ];

@@ -74,6 +74,21 @@ export interface WebhookEventStore {
   record(eventId: string, type: string): void;
 }
 
+/** Card declines, for the caps on failed attempts (card testing); durable across restarts. */
+export interface CardFailureStore {
+  record(failure: {
+    order_id: string;
+    user_id: string;
+    at: number;
+    code: string | null;
+    decline_code: string | null;
+  }): void;
+  /** The time (ms) of the n-th newest failure of the order or user after `from`; undefined if fewer. */
+  nthNewest(by: 'order' | 'user', id: string, from: number, n: number): number | undefined;
+  /** Forgets failures at or before `before`; answers how many. */
+  purge(before: number): number;
+}
+
 /** Everything the payment-service keeps. Methods are synchronous: SQLite runs in-process. */
 export interface PaymentStore {
   getPayment(id: string): PaymentRecord | undefined;
@@ -110,6 +125,7 @@ export interface PaymentStore {
   deferSync(id: string, at: number): void;
   followUps: FollowUpStore;
   webhookEvents: WebhookEventStore;
+  cardFailures: CardFailureStore;
   /** Idempotency-Key answers of pay-order and refund (the shared mechanism's store). */
   idempotency: IdempotencyKeys;
   ping(): void;

@@ -3,7 +3,7 @@ import { openSqlite, pingSqlite, sqliteIdempotencyKeys, type SqliteDatabase } fr
 import type { PaymentStatus } from '@shop/shared/contracts';
 import { MIGRATIONS } from './migrations.ts';
 import { followUpQueue, sqliteFollowUps } from './sqliteFollowUps.ts';
-import { sqliteWebhookEvents } from './sqliteSmallTables.ts';
+import { sqliteCardFailures, sqliteWebhookEvents } from './sqliteSmallTables.ts';
 import type { FollowUpStep, IntentState, PaymentRecord, PaymentStore, Transition } from './paymentStore.ts';
 
 interface PaymentRow {
@@ -165,6 +165,7 @@ export function openPaymentStore(path: string): PaymentStore {
     },
     followUps: sqliteFollowUps(db),
     webhookEvents: sqliteWebhookEvents(db),
+    cardFailures: sqliteCardFailures(db),
     idempotency: sqliteIdempotencyKeys(db),
     ping: () => pingSqlite(db),
     close: () => db.close(),

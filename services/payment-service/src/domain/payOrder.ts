@@ -4,6 +4,8 @@ import { AppError, DependencyError, conflict, notFound } from '@shop/shared';
 import { CallError, type ApiClient } from '@shop/shared/clients';
 import type { Order, orderApi, PayOrderBody } from '@shop/shared/contracts';
 import type { PaymentRecord, PaymentStore } from '../data/paymentStore.ts';
+import type { CardAttempts } from './cardAttempts.ts';
+import { customerView } from './declineCodes.ts';
 import type { FollowUpRunner } from './followUps.ts';
 import type { KeyedLock } from './keyedLock.ts';
 import type { PaymentEvents } from './paymentEvents.ts';
@@ -34,6 +36,7 @@ export interface PayOrderDeps {
   followUps: FollowUpRunner;
   events: PaymentEvents;
   locks: KeyedLock;
+  attempts: CardAttempts;
 }
 
 const orderNotFound = () => notFound('No such order.', 'order_not_found');
@@ -89,13 +92,15 @@ export function createPayOrder(deps: PayOrderDeps) {
   function declined(payment: PaymentRecord, error: Stripe.errors.StripeCardError): AppError {
     if (error.payment_intent) intents.record(payment.id, error.payment_intent);
     else store.closeAttempt(payment.id);
+    const code = error.code ?? 'card_declined';
+    const declineCode = error.decline_code ?? null;
+    deps.attempts.recordDecline(payment, code, declineCode);
     events.count('declined');
-    events.log.info(
-      { payment_id: payment.id, code: error.code, decline_code: error.decline_code },
-      'card declined',
-    );
-    return new AppError(402, error.code ?? 'card_declined', error.message, {
-      decline_code: error.decline_code ?? null,
+    events.countDecline(code, declineCode);
+    events.log.info({ payment_id: payment.id, code, decline_code: declineCode }, 'card declined');
+    const shown = customerView({ code, decline_code: declineCode, message: error.message });
+    return new AppError(402, shown.code ?? 'card_declined', shown.message, {
+      decline_code: shown.decline_code,
       payment_id: payment.id,
     });
   }
@@ -156,6 +161,7 @@ export function createPayOrder(deps: PayOrderDeps) {
           },
         );
       }
+      if (input.payment_method) deps.attempts.ensureAllowed(order.id, userId);
       let payment =
         existing ??
         store.createPayment({

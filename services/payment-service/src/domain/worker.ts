@@ -1,5 +1,6 @@
 import { createPollingWorker, isStorageFault, type Logger, type PollingWorker } from '@shop/shared';
 import type { PaymentStore } from '../data/paymentStore.ts';
+import type { CardAttempts } from './cardAttempts.ts';
 import type { FollowUpRunner } from './followUps.ts';
 import type { Intents } from './stripeIntents.ts';
 
@@ -14,13 +15,16 @@ export interface PaymentWorkerDeps {
   intervalMs: number;
   /** How long Idempotency-Key answers are kept (PAYMENT_IDEMPOTENCY_RETENTION_HOURS). */
   idempotencyRetentionMs: number;
+  /** The card declines, forgotten once no cap looks at them. */
+  attempts: CardAttempts;
 }
 
 /**
  * The background half of the guarantees. At start it checks unfinished payments against Stripe (a
  * webhook may have been missed while the service was down) and resumes follow-ups left by a previous
  * run; then, every interval, it reconciles payments whose Stripe state is unknown (timeouts,
- * crashes), retries due follow-up steps (each with its own backoff) and forgets old idempotency keys.
+ * crashes), retries due follow-up steps (each with its own backoff) and forgets old idempotency keys
+ * and card declines.
  */
 export function createPaymentWorker(deps: PaymentWorkerDeps): PollingWorker & {
   reconcileDue(): Promise<void>;
@@ -57,6 +61,7 @@ export function createPaymentWorker(deps: PaymentWorkerDeps): PollingWorker & {
       await guarded('prune idempotency keys', () =>
         store.idempotency.purge(Date.now() - deps.idempotencyRetentionMs),
       );
+      await guarded('prune card declines', () => deps.attempts.purge());
     },
   });
 

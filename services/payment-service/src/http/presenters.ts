@@ -1,7 +1,11 @@
 import type { Payment } from '@shop/shared/contracts';
 import type { PaymentRecord } from '../data/paymentStore.ts';
+import { customerView } from '../domain/declineCodes.ts';
 
-/** The contract's view of a payment: no attempt bookkeeping, no secret once it is useless. */
+/**
+ * The contract's view of a payment: no attempt bookkeeping, no secret once it is useless, and the
+ * last decline as the customer may see it (fraud signals masked).
+ */
 export function toPayment(record: PaymentRecord): Payment {
   return {
     id: record.id,
@@ -12,7 +16,7 @@ export function toPayment(record: PaymentRecord): Payment {
     status: record.status,
     payment_intent_id: record.payment_intent_id,
     client_secret: record.client_secret,
-    last_error: record.last_error,
+    last_error: record.last_error && customerView(record.last_error),
     created_at: record.created_at,
     updated_at: record.updated_at,
   };

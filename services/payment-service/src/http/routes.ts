@@ -18,9 +18,12 @@ const PAY_ORDER_STATUS = {
 export function paymentRoutes(deps: Dependencies): Implementation<typeof paymentApi> {
   const { store, config } = deps;
   return {
-    payOrder: async ({ body, caller }) => {
-      const { outcome, payment } = await deps.payOrder(caller.userId, body);
-      return { status: PAY_ORDER_STATUS[outcome], body: toPayment(payment) };
+    payOrder: {
+      before: deps.payOrderLimits,
+      handle: async ({ body, caller }) => {
+        const { outcome, payment } = await deps.payOrder(caller.userId, body);
+        return { status: PAY_ORDER_STATUS[outcome], body: toPayment(payment) };
+      },
     },
     getPayment: ({ params, caller }) => ({
       status: 200,

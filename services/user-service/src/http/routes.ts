@@ -22,7 +22,7 @@ export function userRoutes({
       },
     },
     login: {
-      before: [rateLimiters.login],
+      before: rateLimiters.login,
       handle: async ({ body }) => {
         const { token, expiresIn, user } = await accounts.login(body.email, body.password);
         return {
