@@ -27,7 +27,7 @@ const KNOWN = {
     currency: true,
     description: true,
     payment_method: true,
-    payment_method_types: true,
+    allowed_payment_method_types: true,
     confirm: true,
     return_url: true,
     receipt_email: true,

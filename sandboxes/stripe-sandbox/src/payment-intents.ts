@@ -35,13 +35,15 @@ function captureMethod(params: Params): PaymentIntent['capture_method'] {
 }
 
 /**
- * Without `payment_method_types`, API versions from 2023-08-16 on turn automatic payment methods on,
+ * Without `allowed_payment_method_types`, API versions from 2023-08-16 on turn automatic payment methods on,
  * with redirects allowed: such an intent is only confirmed with a return_url.
  */
 function automaticPaymentMethods(params: Params): AutomaticPaymentMethods | null {
   const given = params.automatic_payment_methods;
   if (given === undefined) {
-    return params.payment_method_types === undefined ? { enabled: true, allow_redirects: 'always' } : null;
+    return params.allowed_payment_method_types === undefined
+      ? { enabled: true, allow_redirects: 'always' }
+      : null;
   }
   const hash = (typeof given === 'object' && given !== null ? given : {}) as Params;
   const enabled = optionalBoolean(hash, 'enabled');
@@ -57,15 +59,15 @@ function automaticPaymentMethods(params: Params): AutomaticPaymentMethods | null
   return enabled ? { enabled, allow_redirects: redirects } : null;
 }
 
-/** Only cards exist here: `payment_method_types` may name `card` and nothing else. */
+/** Only cards exist here: `allowed_payment_method_types` may name `card` and nothing else. */
 function paymentMethodTypes(params: Params): string[] {
-  const given = params.payment_method_types;
+  const given = params.allowed_payment_method_types;
   if (given === undefined) return ['card'];
   if (!Array.isArray(given) || given.length === 0 || given.some((type) => type !== 'card')) {
     throw invalidRequest(
-      'The sandbox only supports payment_method_types[]=card.',
+      'The sandbox only supports allowed_payment_method_types[]=card.',
       'parameter_invalid_string',
-      'payment_method_types',
+      'allowed_payment_method_types',
     );
   }
   return ['card'];

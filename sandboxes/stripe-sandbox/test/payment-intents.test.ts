@@ -46,7 +46,7 @@ describe('payment intents through the real Stripe SDK', () => {
         currency: 'usd',
         payment_method: 'pm_card_mastercard',
         confirm: true,
-        payment_method_types: ['card'],
+        allowed_payment_method_types: ['card'],
       });
       expect(intent.status).toBe('succeeded');
     }));
@@ -60,7 +60,7 @@ describe('payment intents through the real Stripe SDK', () => {
     'when the card is %s, confirm answers 402 %s/%s and the intent can be paid again',
     (paymentMethod, code, declineCode) =>
       withSandbox(async (_sandbox, stripe) => {
-        const intent = await stripe.paymentIntents.create({ amount: 1500, currency: 'usd', payment_method_types: ['card'] });
+        const intent = await stripe.paymentIntents.create({ amount: 1500, currency: 'usd', allowed_payment_method_types: ['card'] });
         const error = await caught(
           stripe.paymentIntents.confirm(intent.id, { payment_method: paymentMethod }),
         );
@@ -91,7 +91,7 @@ describe('payment intents through the real Stripe SDK', () => {
           currency: 'usd',
           payment_method: 'pm_nope',
           confirm: true,
-        payment_method_types: ['card'],
+        allowed_payment_method_types: ['card'],
         }),
       );
       expect(error).toMatchObject({ statusCode: 400, code: 'resource_missing', param: 'payment_method' });
@@ -99,9 +99,9 @@ describe('payment intents through the real Stripe SDK', () => {
     }));
 
   it.each([
-    [{ amount: 0, currency: 'usd', payment_method_types: ['card'] }, 'amount'],
-    [{ amount: 100_000_000, currency: 'usd', payment_method_types: ['card'] }, 'amount'],
-    [{ amount: 12.5, currency: 'usd', payment_method_types: ['card'] }, 'amount'],
+    [{ amount: 0, currency: 'usd', allowed_payment_method_types: ['card'] }, 'amount'],
+    [{ amount: 100_000_000, currency: 'usd', allowed_payment_method_types: ['card'] }, 'amount'],
+    [{ amount: 12.5, currency: 'usd', allowed_payment_method_types: ['card'] }, 'amount'],
     [{ amount: 100, currency: 'dollars' }, 'currency'],
   ])('when the parameters are invalid (%o), create answers 400 naming %s', (params, param) =>
     withSandbox(async (_sandbox, stripe) => {
@@ -131,7 +131,7 @@ describe('payment intents through the real Stripe SDK', () => {
 
   it('when an unpaid intent is canceled it becomes canceled, and a paid one cannot be canceled', () =>
     withSandbox(async (_sandbox, stripe) => {
-      const open = await stripe.paymentIntents.create({ amount: 700, currency: 'usd', payment_method_types: ['card'] });
+      const open = await stripe.paymentIntents.create({ amount: 700, currency: 'usd', allowed_payment_method_types: ['card'] });
       const canceled = await stripe.paymentIntents.cancel(open.id, { cancellation_reason: 'abandoned' });
       expect(canceled).toMatchObject({ status: 'canceled', cancellation_reason: 'abandoned' });
       expect(canceled.canceled_at).toEqual(expect.any(Number));
@@ -143,7 +143,7 @@ describe('payment intents through the real Stripe SDK', () => {
         currency: 'usd',
         payment_method: 'pm_card_visa',
         confirm: true,
-        payment_method_types: ['card'],
+        allowed_payment_method_types: ['card'],
       });
       const error = await caught(stripe.paymentIntents.cancel(paid.id));
       expect(error).toMatchObject({ statusCode: 400, code: 'payment_intent_unexpected_state' });
@@ -153,7 +153,7 @@ describe('payment intents through the real Stripe SDK', () => {
     withSandbox(async (_sandbox, stripe) => {
       const ids: string[] = [];
       for (let i = 0; i < 5; i += 1)
-        ids.push((await stripe.paymentIntents.create({ amount: 100 + i, currency: 'usd', payment_method_types: ['card'] })).id);
+        ids.push((await stripe.paymentIntents.create({ amount: 100 + i, currency: 'usd', allowed_payment_method_types: ['card'] })).id);
       const listed = await stripe.paymentIntents.list({ limit: 2 }).autoPagingToArray({ limit: 10 });
       expect(listed.map((intent) => intent.id)).toEqual([...ids].reverse());
     }));

@@ -9,7 +9,7 @@ describe('refunds', () => {
         currency: 'usd',
         payment_method: 'pm_card_visa',
         confirm: true,
-        payment_method_types: ['card'],
+        allowed_payment_method_types: ['card'],
       });
       const partial = await stripe.refunds.create({ payment_intent: intent.id, amount: 300 });
       expect(partial).toMatchObject({
@@ -35,7 +35,7 @@ describe('refunds', () => {
         currency: 'usd',
         payment_method: 'pm_card_visa',
         confirm: true,
-        payment_method_types: ['card'],
+        allowed_payment_method_types: ['card'],
       });
       const error = await caught(stripe.refunds.create({ payment_intent: intent.id, amount: 1001 }));
       expect(error).toMatchObject({ statusCode: 400, code: 'amount_too_large', param: 'amount' });
@@ -43,7 +43,7 @@ describe('refunds', () => {
 
   it('when the intent has not succeeded, refunding it answers 400 and nothing is refunded', () =>
     withSandbox(async (sandbox, stripe) => {
-      const intent = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method_types: ['card'] });
+      const intent = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd', allowed_payment_method_types: ['card'] });
       const error = await caught(stripe.refunds.create({ payment_intent: intent.id }));
       expect(error).toMatchObject({
         statusCode: 400,

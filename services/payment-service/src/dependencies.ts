@@ -9,7 +9,7 @@ import { createFollowUpRunner, type FollowUpRunner } from './domain/followUps.ts
 import { KeyedLock } from './domain/keyedLock.ts';
 import { createPaymentEvents } from './domain/paymentEvents.ts';
 import { createPayOrder } from './domain/payOrder.ts';
-import { createChargeRefunder, createRefundPayment } from './domain/refunds.ts';
+import { createRefundPayment, createRefunds } from './domain/refunds.ts';
 import { createIntents } from './domain/stripeIntents.ts';
 import { createWebhookHandler } from './domain/webhooks.ts';
 import { createPaymentWorker } from './domain/worker.ts';
@@ -51,9 +51,24 @@ export function buildDependencies(config: Config, given: { logger?: Logger } = {
   const events = createPaymentEvents(logger, metrics);
   const locks = new KeyedLock();
   const retry = { baseMs: config.PAYMENT_RETRY_BASE_MS, maxMs: config.PAYMENT_RETRY_MAX_MS };
-  const refundCharge = createChargeRefunder(stripe, events);
-  const intents = createIntents({ store, stripe, events, locks, retry });
-  const followUps = createFollowUpRunner({ store, orders, notifications, refundCharge, events, retry });
+  const refunds = createRefunds(stripe, store, events);
+  const intents = createIntents({
+    store,
+    stripe,
+    events,
+    locks,
+    retry,
+    settlementCurrency: config.STRIPE_SETTLEMENT_CURRENCY,
+    syncRefund: refunds.syncRefund,
+  });
+  const followUps = createFollowUpRunner({
+    store,
+    orders,
+    notifications,
+    refundCharge: refunds.refundCharge,
+    events,
+    retry,
+  });
   const worker = createPaymentWorker({
     store,
     intents,
@@ -67,8 +82,8 @@ export function buildDependencies(config: Config, given: { logger?: Logger } = {
     store,
     stripe,
     payOrder: createPayOrder({ store, stripe, orders, intents, followUps, events, locks }),
-    refundPayment: createRefundPayment({ store, locks, events, followUps, refundCharge }),
-    handleStripeEvent: createWebhookHandler({ store, intents, followUps, events, locks }),
+    refundPayment: createRefundPayment({ store, locks, events, followUps, refunds }),
+    handleStripeEvent: createWebhookHandler({ store, intents, refunds, followUps, events, locks }),
     followUps,
     locks,
     worker,

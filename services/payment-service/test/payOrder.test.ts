@@ -64,9 +64,10 @@ describe('pay-order with a payment method', () => {
     ['pm_card_chargeDeclined', 'card_declined', 'generic_decline'],
     ['pm_card_chargeDeclinedInsufficientFunds', 'card_declined', 'insufficient_funds'],
     ['pm_card_chargeDeclinedLostCard', 'card_declined', 'lost_card'],
-    ['pm_card_chargeDeclinedExpiredCard', 'expired_card', 'expired_card'],
-    ['pm_card_chargeDeclinedIncorrectCvc', 'incorrect_cvc', 'incorrect_cvc'],
-    ['pm_card_chargeDeclinedProcessingError', 'processing_error', 'processing_error'],
+    // Stripe sends a decline_code with card_declined only: the others answer null, never "".
+    ['pm_card_chargeDeclinedExpiredCard', 'expired_card', null],
+    ['pm_card_chargeDeclinedIncorrectCvc', 'incorrect_cvc', null],
+    ['pm_card_chargeDeclinedProcessingError', 'processing_error', null],
   ])(
     'when the card is declined (%s), 402 %s/%s comes back, the order stays Pending and another card pays the same PaymentIntent',
     async (method, code, declineCode) => {

@@ -7,7 +7,13 @@ import type { PaymentRecord, PaymentStore } from '../data/paymentStore.ts';
 import type { FollowUpRunner } from './followUps.ts';
 import type { KeyedLock } from './keyedLock.ts';
 import type { PaymentEvents } from './paymentEvents.ts';
-import { badPaymentMethod, isCardError, isUnexpectedState, providerFailure } from './stripeErrors.ts';
+import {
+  badPaymentMethod,
+  declineCodeOf,
+  isCardError,
+  isUnexpectedState,
+  providerFailure,
+} from './stripeErrors.ts';
 import { confirmKey, type Intents } from './stripeIntents.ts';
 
 /**
@@ -91,11 +97,11 @@ export function createPayOrder(deps: PayOrderDeps) {
     else store.closeAttempt(payment.id);
     events.count('declined');
     events.log.info(
-      { payment_id: payment.id, code: error.code, decline_code: error.decline_code },
+      { payment_id: payment.id, code: error.code, decline_code: declineCodeOf(error) },
       'card declined',
     );
     return new AppError(402, error.code ?? 'card_declined', error.message, {
-      decline_code: error.decline_code ?? null,
+      decline_code: declineCodeOf(error),
       payment_id: payment.id,
     });
   }
@@ -167,10 +173,12 @@ export function createPayOrder(deps: PayOrderDeps) {
       const method = input.payment_method;
       try {
         if (!payment.payment_intent_id) payment = await intents.ensure(payment);
-        else if (payment.attempt_open && payment.attempt_payment_method !== method) {
-          payment = await intents.refresh(payment); // an earlier attempt's outcome is unknown: ask first
+        else if (payment.attempt_open ? payment.attempt_payment_method !== method : !method) {
+          // An earlier attempt's outcome is unknown, or the client only asks where it stands: ask Stripe.
+          payment = await intents.refresh(payment);
         }
       } catch (error) {
+        if (error instanceof AppError) throw error; // refused by Stripe: a 4xx with its reason
         events.count('error');
         throw providerFailure(events, error, 'create the payment');
       }

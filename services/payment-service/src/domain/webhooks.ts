@@ -1,15 +1,20 @@
 import type Stripe from 'stripe';
 import type { PaymentRecord, PaymentStore } from '../data/paymentStore.ts';
-import { stepsOwed, type FollowUpRunner } from './followUps.ts';
+import type { FollowUpRunner } from './followUps.ts';
 import type { KeyedLock } from './keyedLock.ts';
 import type { PaymentEvents } from './paymentEvents.ts';
+import type { Refunds } from './refunds.ts';
 import { CONFIRM_KEY_PREFIX, type Intents } from './stripeIntents.ts';
+
+/** Events about the payment's refund; their object is a Refund (charge.refunded's is the Charge). */
+const REFUND_EVENTS = ['refund.created', 'refund.updated', 'refund.failed', 'charge.refund.updated'];
 
 export type EventOutcome = 'processed' | 'duplicate' | 'ignored';
 
 export interface WebhookDeps {
   store: PaymentStore;
   intents: Intents;
+  refunds: Refunds;
   followUps: FollowUpRunner;
   events: PaymentEvents;
   locks: KeyedLock;
@@ -21,7 +26,7 @@ export interface WebhookDeps {
  * order the events come in. Throws when Stripe's current state cannot be read, so Stripe delivers
  * the event again later.
  */
-export function createWebhookHandler({ store, intents, followUps, events, locks }: WebhookDeps) {
+export function createWebhookHandler({ store, intents, refunds, followUps, events, locks }: WebhookDeps) {
   /** Our payment an event is about: by intent id, or by the metadata we set (if the id was never saved). */
   function paymentOf(event: Stripe.Event): PaymentRecord | undefined {
     if (event.type.startsWith('payment_intent.')) {
@@ -35,26 +40,30 @@ export function createWebhookHandler({ store, intents, followUps, events, locks 
         byMetadata?.order_id === intent.metadata?.order_id && byMetadata?.payment_intent_id === null;
       return matches ? byMetadata : undefined;
     }
-    if (event.type === 'charge.refunded') {
-      const charge = event.data.object as Stripe.Charge;
+    if (event.type === 'charge.refunded' || REFUND_EVENTS.includes(event.type)) {
+      const object = event.data.object as Stripe.Charge | Stripe.Refund;
       const intentId =
-        typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
+        typeof object.payment_intent === 'string' ? object.payment_intent : object.payment_intent?.id;
       return intentId ? store.getPaymentByIntent(intentId) : undefined;
     }
     return undefined;
   }
 
+  /** An intent carrying a payment's id that is not the payment's own: a second one, canceled. */
+  function strayOf(event: Stripe.Event): PaymentRecord | undefined {
+    if (!event.type.startsWith('payment_intent.')) return undefined;
+    const intent = event.data.object as Stripe.PaymentIntent;
+    const payment = intent.metadata?.payment_id ? store.getPayment(intent.metadata.payment_id) : undefined;
+    return payment?.payment_intent_id && payment.payment_intent_id !== intent.id ? payment : undefined;
+  }
+
   async function apply(payment: PaymentRecord, event: Stripe.Event): Promise<void> {
-    if (event.type === 'charge.refunded') {
-      // Refunds only grow, so the event's snapshot is safe to trust whatever order events arrive in.
-      const charge = event.data.object as Stripe.Charge;
-      if (!charge.refunded) return;
+    if (event.type === 'charge.refunded' || REFUND_EVENTS.includes(event.type)) {
+      // A refund may still be pending, and a pending one may fail: Stripe's refund list decides.
       // The refund may arrive before the success it undoes: learn that first.
-      if (payment.status !== 'succeeded' && payment.status !== 'refunded') await intents.refresh(payment);
-      if (store.markRefunded(payment.id, stepsOwed('refunded')).changed) {
-        events.count('refunded');
-        events.log.info({ payment_id: payment.id }, 'payment refunded at Stripe');
-      }
+      const current =
+        payment.status !== 'succeeded' && payment.status !== 'refunded' ? await intents.refresh(payment) : payment;
+      await refunds.syncRefund(current);
       return;
     }
     const intent = event.data.object as Stripe.PaymentIntent;
@@ -72,7 +81,9 @@ export function createWebhookHandler({ store, intents, followUps, events, locks 
 
   return async function handleStripeEvent(event: Stripe.Event): Promise<EventOutcome> {
     if (store.webhookEvents.seen(event.id)) return 'duplicate';
-    const payment = paymentOf(event);
+    const stray = strayOf(event);
+    if (stray) await intents.cancelStray(stray, event.data.object as Stripe.PaymentIntent);
+    const payment = stray ? undefined : paymentOf(event);
     if (!payment) {
       store.webhookEvents.record(event.id, event.type);
       return 'ignored';
