@@ -66,6 +66,7 @@ export function createWebhookHandler({ store, intents, refunds, followUps, event
       await refunds.syncRefund(current);
       return;
     }
+    if (event.type === 'payment_intent.created') return; // ours, recorded when created
     const intent = event.data.object as Stripe.PaymentIntent;
     if (intent.status === 'succeeded' || intent.status === 'canceled') {
       // Final at Stripe: a signed snapshot in a final state cannot be overtaken by a later one.
