@@ -79,7 +79,9 @@ export function apiRouter(core: SandboxCore): Router {
   );
   router.post(
     '/payment_intents/:id',
-    route(KNOWN.updateIntent, (ctx, params, req) => snapshot(updateIntent(ctx, getIntent(ctx.state, id(req)), params))),
+    route(KNOWN.updateIntent, (ctx, params, req) =>
+      snapshot(updateIntent(ctx, getIntent(ctx.state, id(req)), params)),
+    ),
   );
   router.post(
     '/payment_intents/:id/confirm',
@@ -95,7 +97,9 @@ export function apiRouter(core: SandboxCore): Router {
   );
   router.post(
     '/payment_intents/:id/cancel',
-    route(KNOWN.cancelIntent, (ctx, params, req) => snapshot(cancelIntent(ctx, getIntent(ctx.state, id(req)), params))),
+    route(KNOWN.cancelIntent, (ctx, params, req) =>
+      snapshot(cancelIntent(ctx, getIntent(ctx.state, id(req)), params)),
+    ),
   );
 
   router.post(
@@ -104,7 +108,9 @@ export function apiRouter(core: SandboxCore): Router {
   );
   router.get(
     '/refunds',
-    route(KNOWN.listRefunds, (ctx, params) => listObjects(refundsMatching(ctx, params), params, '/v1/refunds', 'refund')),
+    route(KNOWN.listRefunds, (ctx, params) =>
+      listObjects(refundsMatching(ctx, params), params, '/v1/refunds', 'refund'),
+    ),
   );
   router.get(
     '/refunds/:id',

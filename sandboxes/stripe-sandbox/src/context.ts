@@ -26,7 +26,8 @@ export function controlContext(core: SandboxCore, req: Request): OperationContex
     state: core.state,
     baseUrl: baseUrlOf(req),
     settlementCurrency: core.settlementCurrency,
-    emit: (type, object, thread) => core.webhooks.record(type, object, thread, { id: null, idempotency_key: null }),
+    emit: (type, object, thread) =>
+      core.webhooks.record(type, object, thread, { id: null, idempotency_key: null }),
   };
 }
 

@@ -66,7 +66,9 @@ export function controlRouter(core: SandboxCore): Router {
   router.post('/refunds/hold', (req, res) => {
     const count: unknown = req.body?.count ?? 1;
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
-      res.status(400).json(invalidRequest('count must be a whole number.', 'parameter_invalid', 'count').body);
+      res
+        .status(400)
+        .json(invalidRequest('count must be a whole number.', 'parameter_invalid', 'count').body);
       return;
     }
     core.state.refundsToHold = count;
@@ -82,7 +84,10 @@ export function controlRouter(core: SandboxCore): Router {
     if (outcome !== 'succeeded' && outcome !== 'failed' && outcome !== 'canceled') {
       res
         .status(400)
-        .json(invalidRequest("status must be 'succeeded', 'failed' or 'canceled'.", 'parameter_invalid', 'status').body);
+        .json(
+          invalidRequest("status must be 'succeeded', 'failed' or 'canceled'.", 'parameter_invalid', 'status')
+            .body,
+        );
       return;
     }
     try {

@@ -14,7 +14,8 @@ export function searchIntents(intents: Iterable<PaymentIntent>, params: Params) 
   const query = requiredString(params, 'query');
   const clauses = query.split(/\s+AND\s+/).map((text) => {
     const match = CLAUSE.exec(text.trim());
-    if (!match) throw invalidRequest(`The sandbox cannot parse this search query: ${text}`, undefined, 'query');
+    if (!match)
+      throw invalidRequest(`The sandbox cannot parse this search query: ${text}`, undefined, 'query');
     return { key: match[1], status: match[2] !== undefined, value: match[3]! };
   });
   const data = [...intents]

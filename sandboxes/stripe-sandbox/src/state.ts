@@ -30,22 +30,21 @@ export interface AutomaticPaymentMethods {
 /** Fields Stripe always sends but the sandbox has nothing to put in: present, and null. */
 type AlwaysNull<K extends string> = { [P in K]: null };
 
-export interface PaymentIntent
-  extends AlwaysNull<
-    | 'application'
-    | 'application_fee_amount'
-    | 'invoice'
-    | 'on_behalf_of'
-    | 'payment_method_options'
-    | 'processing'
-    | 'review'
-    | 'setup_future_usage'
-    | 'shipping'
-    | 'statement_descriptor'
-    | 'statement_descriptor_suffix'
-    | 'transfer_data'
-    | 'transfer_group'
-  > {
+export interface PaymentIntent extends AlwaysNull<
+  | 'application'
+  | 'application_fee_amount'
+  | 'invoice'
+  | 'on_behalf_of'
+  | 'payment_method_options'
+  | 'processing'
+  | 'review'
+  | 'setup_future_usage'
+  | 'shipping'
+  | 'statement_descriptor'
+  | 'statement_descriptor_suffix'
+  | 'transfer_data'
+  | 'transfer_group'
+> {
   id: string;
   object: 'payment_intent';
   amount: number;
@@ -72,30 +71,29 @@ export interface PaymentIntent
   status: PaymentIntentStatus;
 }
 
-export interface Charge
-  extends AlwaysNull<
-    | 'application'
-    | 'application_fee'
-    | 'application_fee_amount'
-    | 'balance_transaction'
-    | 'customer'
-    | 'failure_balance_transaction'
-    | 'fraud_details'
-    | 'invoice'
-    | 'on_behalf_of'
-    | 'outcome'
-    | 'payment_method_details'
-    | 'receipt_email'
-    | 'receipt_number'
-    | 'receipt_url'
-    | 'review'
-    | 'shipping'
-    | 'source_transfer'
-    | 'statement_descriptor'
-    | 'statement_descriptor_suffix'
-    | 'transfer_data'
-    | 'transfer_group'
-  > {
+export interface Charge extends AlwaysNull<
+  | 'application'
+  | 'application_fee'
+  | 'application_fee_amount'
+  | 'balance_transaction'
+  | 'customer'
+  | 'failure_balance_transaction'
+  | 'fraud_details'
+  | 'invoice'
+  | 'on_behalf_of'
+  | 'outcome'
+  | 'payment_method_details'
+  | 'receipt_email'
+  | 'receipt_number'
+  | 'receipt_url'
+  | 'review'
+  | 'shipping'
+  | 'source_transfer'
+  | 'statement_descriptor'
+  | 'statement_descriptor_suffix'
+  | 'transfer_data'
+  | 'transfer_group'
+> {
   id: string;
   object: 'charge';
   amount: number;
@@ -122,8 +120,9 @@ export interface Charge
 /** Card refunds start `pending` or `succeeded`; a pending one may still end `failed` or `canceled`. */
 export type RefundStatus = 'pending' | 'requires_action' | 'succeeded' | 'failed' | 'canceled';
 
-export interface Refund
-  extends AlwaysNull<'balance_transaction' | 'receipt_number' | 'source_transfer_reversal' | 'transfer_reversal'> {
+export interface Refund extends AlwaysNull<
+  'balance_transaction' | 'receipt_number' | 'source_transfer_reversal' | 'transfer_reversal'
+> {
   id: string;
   object: 'refund';
   amount: number;

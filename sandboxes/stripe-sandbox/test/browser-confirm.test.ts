@@ -58,7 +58,11 @@ describe('browser confirm page', () => {
 
   it('when a form posts a test card, the page redirects back and shows the intent succeeded', () =>
     withSandbox(async (sandbox, stripe) => {
-      const intent = await stripe.paymentIntents.create({ amount: 1000, currency: 'jpy', allowed_payment_method_types: ['card'] });
+      const intent = await stripe.paymentIntents.create({
+        amount: 1000,
+        currency: 'jpy',
+        allowed_payment_method_types: ['card'],
+      });
       const response = await fetch(`${sandbox.url}/confirm/${intent.id}`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
@@ -74,7 +78,11 @@ describe('browser confirm page', () => {
 
   it('when a JSON confirm uses a declined card, it answers 402 and the page shows the decline', () =>
     withSandbox(async (sandbox, stripe) => {
-      const intent = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd', allowed_payment_method_types: ['card'] });
+      const intent = await stripe.paymentIntents.create({
+        amount: 1000,
+        currency: 'usd',
+        allowed_payment_method_types: ['card'],
+      });
       const declined = await postJson(`${sandbox.url}/confirm/${intent.id}`, {
         payment_method: 'pm_card_chargeDeclinedInsufficientFunds',
       });

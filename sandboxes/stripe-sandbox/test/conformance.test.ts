@@ -101,14 +101,21 @@ describe("the sandbox's answers against Stripe's OpenAPI schemas", () => {
           payment_method: 'pm_card_chargeDeclinedExpiredCard',
         }),
       );
-      answers.add('error', 'invalid request body', await rawError(sandbox, '/v1/payment_intents', { amount: '1' }));
+      answers.add(
+        'error',
+        'invalid request body',
+        await rawError(sandbox, '/v1/payment_intents', { amount: '1' }),
+      );
       const paid = await stripe.paymentIntents.confirm(created.id, { payment_method: 'pm_card_visa' });
       answers.add('payment_intent', 'confirm', paid);
       answers.add('payment_intent', 'retrieve', await stripe.paymentIntents.retrieve(created.id));
       const found = await stripe.paymentIntents.search({ query: "metadata['payment_id']:'p-1'" });
       for (const intent of found.data) answers.add('payment_intent', 'search', intent);
 
-      const secure = await stripe.paymentIntents.create({ ...serviceCreate, metadata: { payment_id: 'p-2' } });
+      const secure = await stripe.paymentIntents.create({
+        ...serviceCreate,
+        metadata: { payment_id: 'p-2' },
+      });
       answers.add(
         'payment_intent',
         'confirm 3DS',
@@ -119,10 +126,17 @@ describe("the sandbox's answers against Stripe's OpenAPI schemas", () => {
       answers.add(
         'refund',
         'refund create',
-        await stripe.refunds.create({ payment_intent: paid.id, amount: 1000, metadata: { payment_id: 'p-1' } }),
+        await stripe.refunds.create({
+          payment_intent: paid.id,
+          amount: 1000,
+          metadata: { payment_id: 'p-1' },
+        }),
       );
       await control(sandbox, 'POST', '/_sandbox/refunds/hold', { count: 1 });
-      const pending = await stripe.refunds.create({ payment_intent: paid.id, metadata: { payment_id: 'p-1' } });
+      const pending = await stripe.refunds.create({
+        payment_intent: paid.id,
+        metadata: { payment_id: 'p-1' },
+      });
       answers.add('refund', 'pending refund', pending);
       const failed = await control(sandbox, 'POST', `/_sandbox/refunds/${pending.id}`, { status: 'failed' });
       answers.add('refund', 'failed refund', failed.body);

@@ -60,7 +60,11 @@ describe('payment intents through the real Stripe SDK', () => {
     'when the card is %s, confirm answers 402 %s/%s and the intent can be paid again',
     (paymentMethod, code, declineCode) =>
       withSandbox(async (_sandbox, stripe) => {
-        const intent = await stripe.paymentIntents.create({ amount: 1500, currency: 'usd', allowed_payment_method_types: ['card'] });
+        const intent = await stripe.paymentIntents.create({
+          amount: 1500,
+          currency: 'usd',
+          allowed_payment_method_types: ['card'],
+        });
         const error = await caught(
           stripe.paymentIntents.confirm(intent.id, { payment_method: paymentMethod }),
         );
@@ -91,7 +95,7 @@ describe('payment intents through the real Stripe SDK', () => {
           currency: 'usd',
           payment_method: 'pm_nope',
           confirm: true,
-        allowed_payment_method_types: ['card'],
+          allowed_payment_method_types: ['card'],
         }),
       );
       expect(error).toMatchObject({ statusCode: 400, code: 'resource_missing', param: 'payment_method' });
@@ -131,7 +135,11 @@ describe('payment intents through the real Stripe SDK', () => {
 
   it('when an unpaid intent is canceled it becomes canceled, and a paid one cannot be canceled', () =>
     withSandbox(async (_sandbox, stripe) => {
-      const open = await stripe.paymentIntents.create({ amount: 700, currency: 'usd', allowed_payment_method_types: ['card'] });
+      const open = await stripe.paymentIntents.create({
+        amount: 700,
+        currency: 'usd',
+        allowed_payment_method_types: ['card'],
+      });
       const canceled = await stripe.paymentIntents.cancel(open.id, { cancellation_reason: 'abandoned' });
       expect(canceled).toMatchObject({ status: 'canceled', cancellation_reason: 'abandoned' });
       expect(canceled.canceled_at).toEqual(expect.any(Number));
@@ -153,7 +161,15 @@ describe('payment intents through the real Stripe SDK', () => {
     withSandbox(async (_sandbox, stripe) => {
       const ids: string[] = [];
       for (let i = 0; i < 5; i += 1)
-        ids.push((await stripe.paymentIntents.create({ amount: 100 + i, currency: 'usd', allowed_payment_method_types: ['card'] })).id);
+        ids.push(
+          (
+            await stripe.paymentIntents.create({
+              amount: 100 + i,
+              currency: 'usd',
+              allowed_payment_method_types: ['card'],
+            })
+          ).id,
+        );
       const listed = await stripe.paymentIntents.list({ limit: 2 }).autoPagingToArray({ limit: 10 });
       expect(listed.map((intent) => intent.id)).toEqual([...ids].reverse());
     }));

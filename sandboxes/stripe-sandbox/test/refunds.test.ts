@@ -43,7 +43,11 @@ describe('refunds', () => {
 
   it('when the intent has not succeeded, refunding it answers 400 and nothing is refunded', () =>
     withSandbox(async (sandbox, stripe) => {
-      const intent = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd', allowed_payment_method_types: ['card'] });
+      const intent = await stripe.paymentIntents.create({
+        amount: 1000,
+        currency: 'usd',
+        allowed_payment_method_types: ['card'],
+      });
       const error = await caught(stripe.refunds.create({ payment_intent: intent.id }));
       expect(error).toMatchObject({
         statusCode: 400,

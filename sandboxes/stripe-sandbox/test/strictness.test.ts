@@ -19,13 +19,21 @@ describe('the sandbox refuses what Stripe refuses', () => {
           automatic_payment_methods: { enabled: true, allow_redirect: 'never' },
         } as never),
       );
-      expect(nested).toMatchObject({ code: 'parameter_unknown', param: 'automatic_payment_methods[allow_redirect]' });
+      expect(nested).toMatchObject({
+        code: 'parameter_unknown',
+        param: 'automatic_payment_methods[allow_redirect]',
+      });
     }));
 
   it('when confirm=true comes without return_url and redirects are allowed (the default), it is refused; with allow_redirects=never it succeeds', () =>
     withSandbox(async (_sandbox, stripe) => {
       const refused = await caught(
-        stripe.paymentIntents.create({ amount: 2000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true }),
+        stripe.paymentIntents.create({
+          amount: 2000,
+          currency: 'usd',
+          payment_method: 'pm_card_visa',
+          confirm: true,
+        }),
       );
       expect(refused.statusCode).toBe(400);
       expect(refused.message).toMatch(/return_url/);
@@ -42,7 +50,9 @@ describe('the sandbox refuses what Stripe refuses', () => {
       const cents = await caught(stripe.paymentIntents.create({ ...serverConfirmed, amount: 49 }));
       expect(cents).toMatchObject({ statusCode: 400, code: 'amount_too_small', param: 'amount' });
       // ¥50 is the minimum for a JPY account, but converts to about $0.33 for a USD account.
-      const yen = await caught(stripe.paymentIntents.create({ ...serverConfirmed, amount: 50, currency: 'jpy' }));
+      const yen = await caught(
+        stripe.paymentIntents.create({ ...serverConfirmed, amount: 50, currency: 'jpy' }),
+      );
       expect(yen).toMatchObject({ code: 'amount_too_small' });
       expect(yen.message).toMatch(/convert/);
       expect((await stripe.paymentIntents.create({ ...serverConfirmed, amount: 50 })).status).toBe(
@@ -83,7 +93,9 @@ describe('idempotency keeps a 500 like Stripe', () => {
       await control(sandbox, 'POST', '/_sandbox/faults', { mode: 'error', when: 'during' });
       const first = await caught(stripe.paymentIntents.create(serverConfirmed, { idempotencyKey: 'k-500' }));
       expect(first.statusCode).toBe(500);
-      const retried = await caught(stripe.paymentIntents.create(serverConfirmed, { idempotencyKey: 'k-500' }));
+      const retried = await caught(
+        stripe.paymentIntents.create(serverConfirmed, { idempotencyKey: 'k-500' }),
+      );
       expect(retried.statusCode).toBe(500);
       expect(retried.headers?.['idempotent-replayed']).toBe('true');
       expect(sandbox.state.paymentIntents.size).toBe(0);
@@ -123,7 +135,10 @@ describe('refunds that do not settle at once', () => {
 
   it('when a PaymentIntent is searched by metadata, the intents carrying it come back', () =>
     withSandbox(async (sandbox, stripe) => {
-      const mine = await stripe.paymentIntents.create({ ...serverConfirmed, metadata: { payment_id: 'p-1' } });
+      const mine = await stripe.paymentIntents.create({
+        ...serverConfirmed,
+        metadata: { payment_id: 'p-1' },
+      });
       await stripe.paymentIntents.create({ ...serverConfirmed, metadata: { payment_id: 'p-2' } });
       const found = await stripeFor(sandbox).paymentIntents.search({ query: "metadata['payment_id']:'p-1'" });
       expect(found.data.map((intent) => intent.id)).toEqual([mine.id]);

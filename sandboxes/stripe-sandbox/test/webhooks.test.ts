@@ -25,7 +25,7 @@ describe('webhook delivery', () => {
             metadata: { order_id: 'ord_9' },
             payment_method: 'pm_card_visa',
             confirm: true,
-        allowed_payment_method_types: ['card'],
+            allowed_payment_method_types: ['card'],
           });
           const [delivery] = await waitFor(() => receiver.received.length >= 1 && receiver.received);
           const event = verify(delivery!);
@@ -56,7 +56,11 @@ describe('webhook delivery', () => {
     try {
       await withSandbox(
         async (sandbox, stripe) => {
-          const intent = await stripe.paymentIntents.create({ amount: 300, currency: 'usd', allowed_payment_method_types: ['card'] });
+          const intent = await stripe.paymentIntents.create({
+            amount: 300,
+            currency: 'usd',
+            allowed_payment_method_types: ['card'],
+          });
           await stripe.paymentIntents.cancel(intent.id);
           await waitFor(() => receiver.received.length >= 2);
           const [first, second] = receiver.received.map(verify);
@@ -84,7 +88,7 @@ describe('webhook delivery', () => {
             currency: 'usd',
             payment_method: 'pm_card_visa',
             confirm: true,
-        allowed_payment_method_types: ['card'],
+            allowed_payment_method_types: ['card'],
           });
           const record = await waitFor(() => {
             const found = sandbox.state.events[0];
@@ -110,7 +114,7 @@ describe('webhook delivery', () => {
             currency: 'usd',
             payment_method: 'pm_card_authenticationRequired',
             confirm: true,
-        allowed_payment_method_types: ['card'],
+            allowed_payment_method_types: ['card'],
           });
           await fetch(`${sandbox.url}/confirm/${intent.id}`, {
             method: 'POST',
@@ -141,7 +145,11 @@ describe('webhook delivery', () => {
     try {
       await withSandbox(async (sandbox, stripe) => {
         sandbox.setWebhookUrl(receiver.url);
-        const intent = await stripe.paymentIntents.create({ amount: 300, currency: 'usd', allowed_payment_method_types: ['card'] });
+        const intent = await stripe.paymentIntents.create({
+          amount: 300,
+          currency: 'usd',
+          allowed_payment_method_types: ['card'],
+        });
         await stripe.paymentIntents
           .confirm(intent.id, { payment_method: 'pm_card_chargeDeclined' })
           .catch(() => undefined);

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { CURRENCY_CODES, authEnv, baseEnv, dataPath, envInt, envPort, envUrl, loadConfig } from '@shop/shared';
+import {
+  CURRENCY_CODES,
+  authEnv,
+  baseEnv,
+  dataPath,
+  envInt,
+  envPort,
+  envUrl,
+  loadConfig,
+} from '@shop/shared';
 
 /** The secret the Stripe sandbox signs webhooks with by default; refused in production. */
 export const SANDBOX_WEBHOOK_SECRET = 'whsec_sandbox_local_dev_secret';

@@ -8,6 +8,7 @@ import {
   confirmInBrowser,
   intents,
   newUserId,
+  paidOrder,
   payOrder,
   startHarness,
   useHarness,
@@ -29,16 +30,6 @@ async function control(h: Harness, path: string, body: object) {
 const refund = (h: Harness, userId: string, paymentId: string) =>
   request(h.service.app).post(`/api/payment/${paymentId}/refund`).set(asUser(userId));
 
-async function paidOrder(h: Harness) {
-  const userId = newUserId();
-  const order = await placeOrder(h.orders, userId);
-  const paid = await payOrder(h.service.app, userId, {
-    order_id: order.id,
-    payment_method: 'pm_card_visa',
-  }).expect(200);
-  return { userId, order, payment: paid.body as { id: string; payment_intent_id: string } };
-}
-
 describe('a 500 Stripe saved under an idempotency key', () => {
   const h = useHarness();
 
@@ -47,9 +38,15 @@ describe('a 500 Stripe saved under an idempotency key', () => {
     const order = await placeOrder(h.orders, userId);
     await addFault(h.sandbox, { mode: 'error', when: 'during', match: 'POST /v1/payment_intents' });
 
-    const first = await payOrder(h.service.app, userId, { order_id: order.id, payment_method: 'pm_card_visa' });
+    const first = await payOrder(h.service.app, userId, {
+      order_id: order.id,
+      payment_method: 'pm_card_visa',
+    });
     expect(first.status).toBe(502);
-    const again = await payOrder(h.service.app, userId, { order_id: order.id, payment_method: 'pm_card_visa' });
+    const again = await payOrder(h.service.app, userId, {
+      order_id: order.id,
+      payment_method: 'pm_card_visa',
+    });
 
     expect(again.status).toBe(200);
     expect(intents(h.sandbox)).toHaveLength(1);
@@ -85,7 +82,10 @@ describe('a 500 Stripe saved under an idempotency key', () => {
       type: 'payment_intent.created',
       data: { object: stray },
     });
-    const signature = h.service.deps.stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+    const signature = h.service.deps.stripe.webhooks.generateTestHeaderString({
+      payload,
+      secret: WEBHOOK_SECRET,
+    });
 
     await request(h.service.app)
       .post('/api/webhooks/stripe')

@@ -178,7 +178,10 @@ export const paymentApi = defineApi({
       body: RefundBody,
       responses: {
         200: { description: 'The refunded payment.', schema: Payment },
-        202: { description: 'Stripe accepted the refund but it is still pending (`refund.status`).', schema: Payment },
+        202: {
+          description: 'Stripe accepted the refund but it is still pending (`refund.status`).',
+          schema: Payment,
+        },
         404: paymentNotFound,
         409: { description: 'The payment has not succeeded.', codes: ['payment_not_refundable'] },
         502: {

@@ -226,7 +226,9 @@ export function openPaymentStore(path: string): PaymentStore {
     markRefundedForCancelledOrder: (id, reason) => markRefundedForCancelledOrder.immediate(id, reason),
     paymentsToSync: (at, limit) => toSync.all(at, limit).map(toRecord),
     unsettledPage: (after, limit) =>
-      unsettledPage.all(after?.created_at ?? '', after?.created_at ?? '', after?.id ?? '', limit).map(toRecord),
+      unsettledPage
+        .all(after?.created_at ?? '', after?.created_at ?? '', after?.id ?? '', limit)
+        .map(toRecord),
     deferSync: (id, at, failures) => {
       deferSync.run(at, failures, id);
     },

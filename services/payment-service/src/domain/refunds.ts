@@ -28,7 +28,11 @@ function refundState(refund: Stripe.Refund): RefundState {
 
 /** The payment's refund at Stripe, its state recorded: only `succeeded` makes the payment refunded. */
 export function createRefunds(stripe: Stripe, store: PaymentStore, events: PaymentEvents) {
-  function record(payment: PaymentRecord, refund: Stripe.Refund, owes = stepsOwed('refunded')): PaymentRecord {
+  function record(
+    payment: PaymentRecord,
+    refund: Stripe.Refund,
+    owes = stepsOwed('refunded'),
+  ): PaymentRecord {
     const state = refundState(refund);
     const { payment: updated, changed } = store.recordRefund(payment.id, state, owes);
     if (changed) {
@@ -81,7 +85,11 @@ export function createRefunds(stripe: Stripe, store: PaymentStore, events: Payme
     const updated = record(payment, refund, owes);
     if (refund.status === 'failed' || refund.status === 'canceled') {
       events.count('error');
-      throw new DependencyError('refund_failed', `Stripe could not refund the payment (${refund.status}).`, 'failed');
+      throw new DependencyError(
+        'refund_failed',
+        `Stripe could not refund the payment (${refund.status}).`,
+        'failed',
+      );
     }
     return updated;
   }

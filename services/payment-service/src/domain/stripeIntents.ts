@@ -114,7 +114,10 @@ export function createIntents(deps: IntentDeps) {
       if (isRefusal(error)) {
         const reason = { code: error.code ?? null, decline_code: null, message: error.message };
         store.recordCreateRefused(payment.id, reason);
-        events.log.warn({ payment_id: payment.id, code: reason.code }, 'Stripe refused to create the payment');
+        events.log.warn(
+          { payment_id: payment.id, code: reason.code },
+          'Stripe refused to create the payment',
+        );
         throw refusedPayment(payment, reason);
       }
       if (isSaved5xx(error)) return afterSaved5xx(payment, error);
@@ -167,13 +170,17 @@ export function createIntents(deps: IntentDeps) {
    * confirmed; one already final is left alone.
    */
   async function cancelStray(payment: PaymentRecord, intent: Stripe.PaymentIntent): Promise<void> {
-    if (intent.id === payment.payment_intent_id || FINAL_STATUSES.includes(intent.status as PaymentStatus)) return;
+    if (intent.id === payment.payment_intent_id || FINAL_STATUSES.includes(intent.status as PaymentStatus))
+      return;
     await stripe.paymentIntents.cancel(
       intent.id,
       { cancellation_reason: 'duplicate' },
       { idempotencyKey: `pi-cancel-${intent.id}` },
     );
-    events.log.warn({ payment_id: payment.id, payment_intent_id: intent.id }, 'a second intent of the payment was canceled');
+    events.log.warn(
+      { payment_id: payment.id, payment_intent_id: intent.id },
+      'a second intent of the payment was canceled',
+    );
   }
 
   /** Asks Stripe for the intent's current state (and the refund's, if one is pending) and records it. */

@@ -62,7 +62,9 @@ export function createWebhookHandler({ store, intents, refunds, followUps, event
       // A refund may still be pending, and a pending one may fail: Stripe's refund list decides.
       // The refund may arrive before the success it undoes: learn that first.
       const current =
-        payment.status !== 'succeeded' && payment.status !== 'refunded' ? await intents.refresh(payment) : payment;
+        payment.status !== 'succeeded' && payment.status !== 'refunded'
+          ? await intents.refresh(payment)
+          : payment;
       await refunds.syncRefund(current);
       return;
     }
