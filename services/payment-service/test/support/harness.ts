@@ -144,7 +144,7 @@ export function payOrder(app: Express, userId: string, body: object, headers: Re
 }
 
 /** An order of the user's, paid with pm_card_visa (200), and its payment. */
-export async function paidOrder(h: Harness, userId = newUserId()) {
+export async function paidOrder(h: Harness, userId: string = newUserId()) {
   const order = await placeOrder(h.orders, userId);
   const paid = await payOrder(h.service.app, userId, {
     order_id: order.id,
