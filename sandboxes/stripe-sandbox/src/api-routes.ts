@@ -2,10 +2,11 @@ import express, { type ErrorRequestHandler, type Request, type Router } from 'ex
 import { invalidRequest, noSuchResource } from './errors.ts';
 import { listObjects } from './lists.ts';
 import { cancelIntent, createIntent, getIntent, updateIntent } from './payment-intents.ts';
-import { confirmIntent } from './confirm.ts';
-import { createRefund, getRefund } from './refunds.ts';
+import { confirmIntent, requireNoRedirects } from './confirm.ts';
+import { createRefund, getRefund, refundsMatching } from './refunds.ts';
+import { searchIntents } from './search.ts';
 import { findTestPaymentMethod, paymentMethodObject } from './payment-methods.ts';
-import { optionalString } from './params.ts';
+import { optionalString, rejectUnknownParams, type KnownParams } from './params.ts';
 import { snapshot } from './context.ts';
 import { requireTestKey } from './auth.ts';
 import { stripeRoute, type Operation } from './stripe-route.ts';
@@ -15,62 +16,110 @@ function id(req: Request): string {
   return String(req.params.id);
 }
 
+const LIST: KnownParams = { limit: true, starting_after: true, ending_before: true, expand: true };
+const METADATA: KnownParams = { metadata: true };
+
+/** The parameters each endpoint takes; anything else is refused (400 parameter_unknown), as by Stripe. */
+const KNOWN = {
+  createIntent: {
+    ...METADATA,
+    amount: true,
+    currency: true,
+    description: true,
+    payment_method: true,
+    allowed_payment_method_types: true,
+    confirm: true,
+    return_url: true,
+    receipt_email: true,
+    customer: true,
+    capture_method: true,
+    confirmation_method: true,
+    automatic_payment_methods: ['enabled', 'allow_redirects'],
+    expand: true,
+  },
+  updateIntent: { ...METADATA, description: true, amount: true, payment_method: true, expand: true },
+  confirmIntent: { payment_method: true, return_url: true, expand: true },
+  cancelIntent: { cancellation_reason: true, expand: true },
+  createRefund: { ...METADATA, payment_intent: true, charge: true, amount: true, reason: true, expand: true },
+  retrieve: { expand: true },
+  listIntents: { ...LIST, customer: true },
+  searchIntents: { query: true, limit: true, page: true, expand: true },
+  listRefunds: { ...LIST, charge: true, payment_intent: true },
+  listEvents: { ...LIST, type: true },
+} satisfies Record<string, KnownParams>;
+
 /** The /v1 API: PaymentIntents, refunds, and read-only charges, payment methods and events. */
 export function apiRouter(core: SandboxCore): Router {
   const router = express.Router();
-  const route = (operation: Operation) => stripeRoute(core, operation);
+  const route = (known: KnownParams, operation: Operation) =>
+    stripeRoute(core, (ctx, params, req) => {
+      rejectUnknownParams(params, known);
+      return operation(ctx, params, req);
+    });
   router.use(requireTestKey);
   router.use(express.urlencoded({ extended: true, limit: '1mb' }));
 
   router.post(
     '/payment_intents',
-    route((ctx, params) => snapshot(createIntent(ctx, params))),
+    route(KNOWN.createIntent, (ctx, params) => snapshot(createIntent(ctx, params))),
   );
   router.get(
     '/payment_intents',
-    route((ctx, params) =>
+    route(KNOWN.listIntents, (ctx, params) =>
       listObjects(ctx.state.paymentIntents.values(), params, '/v1/payment_intents', 'payment_intent'),
     ),
   );
   router.get(
+    '/payment_intents/search',
+    route(KNOWN.searchIntents, (ctx, params) => searchIntents(ctx.state.paymentIntents.values(), params)),
+  );
+  router.get(
     '/payment_intents/:id',
-    route((ctx, _p, req) => snapshot(getIntent(ctx.state, id(req)))),
+    route(KNOWN.retrieve, (ctx, _p, req) => snapshot(getIntent(ctx.state, id(req)))),
   );
   router.post(
     '/payment_intents/:id',
-    route((ctx, params, req) => snapshot(updateIntent(ctx, getIntent(ctx.state, id(req)), params))),
+    route(KNOWN.updateIntent, (ctx, params, req) =>
+      snapshot(updateIntent(ctx, getIntent(ctx.state, id(req)), params)),
+    ),
   );
   router.post(
     '/payment_intents/:id/confirm',
-    route((ctx, params, req) => {
+    route(KNOWN.confirmIntent, (ctx, params, req) => {
       const intent = getIntent(ctx.state, id(req));
       const returnUrl = optionalString(params, 'return_url');
       if (returnUrl !== undefined) ctx.state.returnUrls.set(intent.id, returnUrl);
+      // The confirm page stands for Stripe.js, which always sends one; an API call may not.
+      else if (!ctx.state.returnUrls.has(intent.id)) requireNoRedirects(intent.automatic_payment_methods);
       confirmIntent(ctx, intent, optionalString(params, 'payment_method'));
       return snapshot(intent);
     }),
   );
   router.post(
     '/payment_intents/:id/cancel',
-    route((ctx, params, req) => snapshot(cancelIntent(ctx, getIntent(ctx.state, id(req)), params))),
+    route(KNOWN.cancelIntent, (ctx, params, req) =>
+      snapshot(cancelIntent(ctx, getIntent(ctx.state, id(req)), params)),
+    ),
   );
 
   router.post(
     '/refunds',
-    route((ctx, params) => snapshot(createRefund(ctx, params))),
+    route(KNOWN.createRefund, (ctx, params) => snapshot(createRefund(ctx, params))),
   );
   router.get(
     '/refunds',
-    route((ctx, params) => listObjects(ctx.state.refunds.values(), params, '/v1/refunds', 'refund')),
+    route(KNOWN.listRefunds, (ctx, params) =>
+      listObjects(refundsMatching(ctx, params), params, '/v1/refunds', 'refund'),
+    ),
   );
   router.get(
     '/refunds/:id',
-    route((ctx, _p, req) => snapshot(getRefund(ctx, id(req)))),
+    route(KNOWN.retrieve, (ctx, _p, req) => snapshot(getRefund(ctx, id(req)))),
   );
 
   router.get(
     '/charges/:id',
-    route((ctx, _p, req) => {
+    route(KNOWN.retrieve, (ctx, _p, req) => {
       const charge = ctx.state.charges.get(id(req));
       if (!charge) throw noSuchResource('charge', id(req), 'id');
       return snapshot(charge);
@@ -78,7 +127,7 @@ export function apiRouter(core: SandboxCore): Router {
   );
   router.get(
     '/payment_methods/:id',
-    route((_ctx, _p, req) => {
+    route(KNOWN.retrieve, (_ctx, _p, req) => {
       const method = findTestPaymentMethod(id(req));
       if (!method) throw noSuchResource('PaymentMethod', id(req), 'payment_method');
       return paymentMethodObject(method);
@@ -86,7 +135,7 @@ export function apiRouter(core: SandboxCore): Router {
   );
   router.get(
     '/events',
-    route((ctx, params) => {
+    route(KNOWN.listEvents, (ctx, params) => {
       const type = optionalString(params, 'type');
       const events = ctx.state.events
         .map((r) => r.event)
@@ -96,7 +145,7 @@ export function apiRouter(core: SandboxCore): Router {
   );
   router.get(
     '/events/:id',
-    route((ctx, _p, req) => {
+    route(KNOWN.retrieve, (ctx, _p, req) => {
       const record = ctx.state.events.find((r) => r.event.id === id(req));
       if (!record) throw noSuchResource('event', id(req), 'id');
       return record.event;

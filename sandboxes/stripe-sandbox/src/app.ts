@@ -3,6 +3,7 @@ import { apiError, invalidRequest } from './errors.ts';
 import { apiRouter } from './api-routes.ts';
 import { controlRouter } from './control-routes.ts';
 import { confirmPageRouter } from './confirm-page.ts';
+import { requireSupportedCurrency } from './currencies.ts';
 import { FaultList } from './faults.ts';
 import { IdempotencyStore } from './idempotency.ts';
 import { createState, type SandboxState } from './state.ts';
@@ -17,6 +18,8 @@ export interface StripeSandboxOptions {
   webhookSecret?: string;
   /** Delay before each webhook retry; its length bounds the retries. */
   webhookRetryDelaysMs?: number[];
+  /** The account's settlement currency (default usd): charges below its minimum are refused. */
+  settlementCurrency?: string;
 }
 
 export interface StripeSandbox {
@@ -42,6 +45,7 @@ export function createStripeSandbox(options: StripeSandboxOptions = {}): StripeS
     faults: new FaultList(),
     idempotency: new IdempotencyStore(),
     webhooks,
+    settlementCurrency: requireSupportedCurrency(options.settlementCurrency ?? 'usd'),
     shutdown: lifetime.signal,
   };
 

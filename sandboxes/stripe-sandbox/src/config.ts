@@ -14,4 +14,9 @@ export const stripeSandboxEnv = z.object({
     .string()
     .regex(/^whsec_\S+$/, 'must be a webhook signing secret (whsec_...)')
     .default(DEFAULT_WEBHOOK_SECRET),
+  /** The same variable the payment-service reads: the account's settlement currency. */
+  STRIPE_SETTLEMENT_CURRENCY: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, 'must be a three-letter currency code such as USD')
+    .default('USD'),
 });

@@ -2,8 +2,7 @@ import express, { type Request, type Router } from 'express';
 import { StripeApiError, noSuchResource } from './errors.ts';
 import { completeAuthentication, confirmIntent } from './confirm.ts';
 import { confirmPage, notFoundPage } from './confirm-page-html.ts';
-import { baseUrlOf } from './stripe-route.ts';
-import { snapshot, type OperationContext } from './context.ts';
+import { controlContext, snapshot } from './context.ts';
 import type { SandboxCore } from './core.ts';
 import type { PaymentIntent } from './state.ts';
 
@@ -41,12 +40,7 @@ export function confirmPageRouter(core: SandboxCore): Router {
     const action = typeof body.action === 'string' && body.action !== '' ? body.action : undefined;
     const paymentMethod =
       typeof body.payment_method === 'string' && body.payment_method !== '' ? body.payment_method : undefined;
-    const ctx: OperationContext = {
-      state: core.state,
-      baseUrl: baseUrlOf(req),
-      emit: (type, object, thread) =>
-        core.webhooks.record(type, object, thread, { id: null, idempotency_key: null }),
-    };
+    const ctx = controlContext(core, req);
     const intent = core.state.paymentIntents.get(req.params.id);
     let failure: StripeApiError | undefined;
     try {

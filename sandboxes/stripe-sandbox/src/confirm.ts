@@ -1,8 +1,8 @@
-import { StripeApiError, noSuchResource, unexpectedState } from './errors.ts';
+import { StripeApiError, invalidRequest, noSuchResource, unexpectedState } from './errors.ts';
 import { recordCharge } from './charges.ts';
 import { snapshot, type OperationContext } from './context.ts';
 import { findTestPaymentMethod, paymentMethodObject, type TestPaymentMethod } from './payment-methods.ts';
-import type { PaymentIntent } from './state.ts';
+import type { AutomaticPaymentMethods, NextAction, PaymentIntent } from './state.ts';
 
 const CONFIRMABLE = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
 
@@ -11,6 +11,34 @@ export function requirePaymentMethod(id: string): TestPaymentMethod {
   const method = findTestPaymentMethod(id);
   if (!method) throw noSuchResource('PaymentMethod', id, 'payment_method', 400);
   return method;
+}
+
+/**
+ * Stripe refuses to confirm an intent whose automatic payment methods allow redirects without a
+ * return_url, even when the method at hand would not redirect.
+ */
+export function requireNoRedirects(automatic: AutomaticPaymentMethods | null): void {
+  if (!automatic?.enabled || automatic.allow_redirects === 'never') return;
+  throw invalidRequest(
+    'A `return_url` must be specified because this Payment Intent is configured to automatically accept the ' +
+      'payment methods enabled in the Dashboard, some of which may require a full page redirect to succeed. ' +
+      'If you do not want to accept redirect-based payment methods, set `automatic_payment_methods[enabled]` ' +
+      'to `true` and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and ' +
+      'Payment Intents.',
+  );
+}
+
+/**
+ * 3D Secure: with a return_url, a redirect to the authentication page; without one (a server-side
+ * confirmation), `use_stripe_sdk`, whose contents only Stripe.js reads (handleNextAction).
+ */
+function authenticationAction(ctx: OperationContext, intent: PaymentIntent): NextAction {
+  const page = `${ctx.baseUrl}/confirm/${intent.id}`;
+  const returnUrl = ctx.state.returnUrls.get(intent.id);
+  if (returnUrl !== undefined) {
+    return { type: 'redirect_to_url', redirect_to_url: { url: page, return_url: returnUrl } };
+  }
+  return { type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect', stripe_js: page } };
 }
 
 function emitIntent(ctx: OperationContext, type: string, intent: PaymentIntent): void {
@@ -79,13 +107,7 @@ function attempt(ctx: OperationContext, intent: PaymentIntent, method: TestPayme
   Object.assign(intent, {
     status: 'requires_action',
     payment_method: method.id,
-    next_action: {
-      type: 'redirect_to_url',
-      redirect_to_url: {
-        url: `${ctx.baseUrl}/confirm/${intent.id}`,
-        return_url: ctx.state.returnUrls.get(intent.id) ?? null,
-      },
-    },
+    next_action: authenticationAction(ctx, intent),
   });
   emitIntent(ctx, 'payment_intent.requires_action', intent);
 }

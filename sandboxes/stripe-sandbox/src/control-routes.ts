@@ -1,6 +1,8 @@
 import express, { type Router } from 'express';
 import { faultSchema } from './faults.ts';
-import { invalidRequest } from './errors.ts';
+import { StripeApiError, invalidRequest, noSuchResource } from './errors.ts';
+import { settleRefund } from './refunds.ts';
+import { controlContext } from './context.ts';
 import { clearState } from './state.ts';
 import type { SandboxCore } from './core.ts';
 
@@ -58,6 +60,42 @@ export function controlRouter(core: SandboxCore): Router {
     }
     core.webhooks.setUrl(url);
     res.json({ url });
+  });
+
+  // Refunds that do not settle at once: hold the next `count` refunds pending, then settle one.
+  router.post('/refunds/hold', (req, res) => {
+    const count: unknown = req.body?.count ?? 1;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
+      res
+        .status(400)
+        .json(invalidRequest('count must be a whole number.', 'parameter_invalid', 'count').body);
+      return;
+    }
+    core.state.refundsToHold = count;
+    res.json({ hold: count });
+  });
+  router.post('/refunds/:id', (req, res) => {
+    const outcome: unknown = req.body?.status;
+    const refund = core.state.refunds.get(req.params.id);
+    if (!refund) {
+      res.status(404).json(noSuchResource('refund', req.params.id, 'id').body);
+      return;
+    }
+    if (outcome !== 'succeeded' && outcome !== 'failed' && outcome !== 'canceled') {
+      res
+        .status(400)
+        .json(
+          invalidRequest("status must be 'succeeded', 'failed' or 'canceled'.", 'parameter_invalid', 'status')
+            .body,
+        );
+      return;
+    }
+    try {
+      res.json(settleRefund(controlContext(core, req), refund, outcome));
+    } catch (error) {
+      if (!(error instanceof StripeApiError)) throw error;
+      res.status(error.status).json(error.body);
+    }
   });
 
   router.post('/reset', (_req, res) => {

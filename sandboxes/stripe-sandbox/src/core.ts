@@ -9,6 +9,8 @@ export interface SandboxCore {
   faults: FaultList;
   idempotency: IdempotencyStore;
   webhooks: WebhookDispatcher;
+  /** The account's settlement currency (lower case); Stripe's minimum charge is in it. */
+  settlementCurrency: string;
   /** Aborted on close, so delays and hung requests stop waiting. */
   shutdown: AbortSignal;
 }

@@ -2,15 +2,18 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 
 /**
- * Injected failures for tests of the payment-service's resilience. 'after' models the worst case
- * of a real network: Stripe did the work (and saved the idempotent result), the answer got lost.
+ * Injected failures for tests of the payment-service's resilience. 'before': the request fails
+ * before Stripe's API runs it (nothing saved; a retry runs). 'during': the endpoint began and failed
+ * with a 500 without doing the work, and Stripe saved that 500 under the idempotency key: every
+ * retry with the key gets the same 500 for 24 hours. 'after' models the worst case of a real
+ * network: Stripe did the work (and saved the idempotent result), the answer got lost.
  */
 export const faultSchema = z.object({
   mode: z.enum(['error', 'timeout', 'slow']),
   count: z.number().int().positive().default(1),
   delay_ms: z.number().int().nonnegative().max(600_000).default(1000),
   match: z.string().optional(),
-  when: z.enum(['before', 'after']).default('before'),
+  when: z.enum(['before', 'during', 'after']).default('before'),
 });
 
 export type FaultInput = z.input<typeof faultSchema>;

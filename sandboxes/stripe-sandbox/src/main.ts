@@ -11,6 +11,7 @@ await runMain(async () => {
     host,
     webhookUrl,
     webhookSecret: config.STRIPE_WEBHOOK_SECRET,
+    settlementCurrency: config.STRIPE_SETTLEMENT_CURRENCY,
   }).catch((error: unknown) => {
     throw listenFailure(error, { port, host, portVariable: 'STRIPE_SANDBOX_PORT' });
   });

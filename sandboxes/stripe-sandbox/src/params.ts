@@ -1,3 +1,4 @@
+import { requireSupportedCurrency } from './currencies.ts';
 import { invalidRequest, missingParam } from './errors.ts';
 import type { Metadata } from './state.ts';
 
@@ -62,7 +63,28 @@ export function requiredCurrency(params: Params): string {
   if (!/^[a-zA-Z]{3}$/.test(currency)) {
     throw invalidRequest(`Invalid currency: ${currency}.`, 'parameter_invalid_string', 'currency');
   }
-  return currency.toLowerCase();
+  return requireSupportedCurrency(currency);
+}
+
+/**
+ * The parameters an endpoint takes: a name, or a name with the keys its hash takes (`metadata`
+ * takes any). Stripe refuses anything else with 400 `parameter_unknown`, naming it as sent.
+ */
+export type KnownParams = Record<string, true | readonly string[]>;
+
+export function rejectUnknownParams(params: Params, known: KnownParams): void {
+  for (const [name, value] of Object.entries(params)) {
+    const allowed = known[name];
+    if (allowed === undefined) throw unknownParam(name);
+    if (allowed === true || value === null || typeof value !== 'object' || Array.isArray(value)) continue;
+    for (const key of Object.keys(value)) {
+      if (!allowed.includes(key)) throw unknownParam(`${name}[${key}]`);
+    }
+  }
+}
+
+function unknownParam(name: string) {
+  return invalidRequest(`Received unknown parameter: ${name}`, 'parameter_unknown', name);
 }
 
 /** Metadata as Stripe limits it: up to 50 string keys (40 chars) with string values (500 chars). */

@@ -1,6 +1,6 @@
-import { invalidRequest, noSuchResource, unexpectedState } from './errors.ts';
+import { invalidRequest, missingParam, noSuchResource, unexpectedState } from './errors.ts';
 import { newId, nowSeconds, randomToken } from './ids.ts';
-import { confirmIntent, requirePaymentMethod } from './confirm.ts';
+import { confirmIntent, requireNoRedirects, requirePaymentMethod } from './confirm.ts';
 import { snapshot, type OperationContext } from './context.ts';
 import {
   mergeMetadata,
@@ -12,7 +12,8 @@ import {
   requiredCurrency,
   type Params,
 } from './params.ts';
-import type { PaymentIntent, SandboxState } from './state.ts';
+import { requireMinimumCharge } from './currencies.ts';
+import type { AutomaticPaymentMethods, PaymentIntent, SandboxState } from './state.ts';
 
 const CANCELABLE = ['requires_payment_method', 'requires_confirmation', 'requires_action', 'processing'];
 const CANCELLATION_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'];
@@ -33,10 +34,67 @@ function captureMethod(params: Params): PaymentIntent['capture_method'] {
   );
 }
 
+/**
+ * Without `allowed_payment_method_types`, API versions from 2023-08-16 on turn automatic payment methods on,
+ * with redirects allowed: such an intent is only confirmed with a return_url.
+ */
+function automaticPaymentMethods(params: Params): AutomaticPaymentMethods | null {
+  const given = params.automatic_payment_methods;
+  if (given === undefined) {
+    return params.allowed_payment_method_types === undefined
+      ? { enabled: true, allow_redirects: 'always' }
+      : null;
+  }
+  const hash = (typeof given === 'object' && given !== null ? given : {}) as Params;
+  const enabled = optionalBoolean(hash, 'enabled');
+  if (enabled === undefined) throw missingParam('automatic_payment_methods[enabled]');
+  const redirects = optionalString(hash, 'allow_redirects') ?? 'always';
+  if (redirects !== 'always' && redirects !== 'never') {
+    throw invalidRequest(
+      `Invalid automatic_payment_methods[allow_redirects]: must be one of always or never`,
+      'parameter_invalid_string',
+      'automatic_payment_methods[allow_redirects]',
+    );
+  }
+  return enabled ? { enabled, allow_redirects: redirects } : null;
+}
+
+/** Only cards exist here: `allowed_payment_method_types` may name `card` and nothing else. */
+function paymentMethodTypes(params: Params): string[] {
+  const given = params.allowed_payment_method_types;
+  if (given === undefined) return ['card'];
+  if (!Array.isArray(given) || given.length === 0 || given.some((type) => type !== 'card')) {
+    throw invalidRequest(
+      'The sandbox only supports allowed_payment_method_types[]=card.',
+      'parameter_invalid_string',
+      'allowed_payment_method_types',
+    );
+  }
+  return ['card'];
+}
+
+/** Fields of a PaymentIntent this sandbox never fills; Stripe sends them as null. */
+const INTENT_NULLS = {
+  application: null,
+  application_fee_amount: null,
+  invoice: null,
+  on_behalf_of: null,
+  payment_method_options: null,
+  processing: null,
+  review: null,
+  setup_future_usage: null,
+  shipping: null,
+  statement_descriptor: null,
+  statement_descriptor_suffix: null,
+  transfer_data: null,
+  transfer_group: null,
+} as const;
+
 /** POST /v1/payment_intents. Everything is validated before the intent exists, as in Stripe. */
 export function createIntent(ctx: OperationContext, params: Params): PaymentIntent {
   const amount = requiredAmount(params, 'amount');
   const currency = requiredCurrency(params);
+  requireMinimumCharge(amount, currency, ctx.settlementCurrency);
   const metadata = mergeMetadata({}, optionalMetadata(params) ?? {});
   const paymentMethod = optionalString(params, 'payment_method');
   if (paymentMethod !== undefined) requirePaymentMethod(paymentMethod);
@@ -48,13 +106,18 @@ export function createIntent(ctx: OperationContext, params: Params): PaymentInte
       'payment_method',
     );
   }
+  const automatic = automaticPaymentMethods(params);
+  const returnUrl = optionalString(params, 'return_url');
+  if (confirm && returnUrl === undefined) requireNoRedirects(automatic);
   const id = newId('pi');
   const intent: PaymentIntent = {
+    ...INTENT_NULLS,
     id,
     object: 'payment_intent',
     amount,
     amount_capturable: 0,
     amount_received: 0,
+    automatic_payment_methods: automatic,
     canceled_at: null,
     cancellation_reason: null,
     capture_method: captureMethod(params),
@@ -70,12 +133,11 @@ export function createIntent(ctx: OperationContext, params: Params): PaymentInte
     metadata,
     next_action: null,
     payment_method: paymentMethod ?? null,
-    payment_method_types: ['card'],
+    payment_method_types: paymentMethodTypes(params),
     receipt_email: optionalString(params, 'receipt_email') ?? null,
     status: paymentMethod === undefined ? 'requires_payment_method' : 'requires_confirmation',
   };
   ctx.state.paymentIntents.set(id, intent);
-  const returnUrl = optionalString(params, 'return_url');
   if (returnUrl !== undefined) ctx.state.returnUrls.set(id, returnUrl);
   if (confirm) confirmIntent(ctx, intent);
   return intent;

@@ -1,6 +1,9 @@
 import { nowSeconds } from './ids.ts';
 
-/** What confirming with a test payment method does, as in Stripe's test mode. */
+/**
+ * What confirming with a test payment method does, as in Stripe's test mode. Only `card_declined`
+ * carries a decline_code; expired_card, incorrect_cvc and processing_error come without one.
+ */
 export type CardOutcome =
   | { kind: 'succeed' }
   | { kind: 'decline'; code: string; declineCode?: string; message: string; param?: string }
@@ -46,21 +49,18 @@ export const TEST_PAYMENT_METHODS: readonly TestPaymentMethod[] = [
   card('pm_card_chargeDeclinedExpiredCard', 'visa', '0069', {
     kind: 'decline',
     code: 'expired_card',
-    declineCode: 'expired_card',
     message: 'Your card has expired.',
     param: 'exp_month',
   }),
   card('pm_card_chargeDeclinedIncorrectCvc', 'visa', '0127', {
     kind: 'decline',
     code: 'incorrect_cvc',
-    declineCode: 'incorrect_cvc',
     message: "Your card's security code is incorrect.",
     param: 'cvc',
   }),
   card('pm_card_chargeDeclinedProcessingError', 'visa', '0119', {
     kind: 'decline',
     code: 'processing_error',
-    declineCode: 'processing_error',
     message: 'An error occurred while processing your card. Try again in a little bit.',
   }),
   card('pm_card_authenticationRequired', 'visa', '3184', { kind: 'authenticate' }),

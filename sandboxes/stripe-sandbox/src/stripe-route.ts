@@ -4,7 +4,7 @@ import { canonicalJson, type SavedResponse } from './idempotency.ts';
 import { newId } from './ids.ts';
 import { sleep, type Fault } from './faults.ts';
 import { SANDBOX_API_VERSION } from './state.ts';
-import type { OperationContext } from './context.ts';
+import { baseUrlOf, type OperationContext } from './context.ts';
 import type { SandboxCore } from './core.ts';
 import type { Params } from './params.ts';
 
@@ -14,10 +14,6 @@ export type Operation = (ctx: OperationContext, params: Params, req: Request) =>
 function requestParams(req: Request): Params {
   const source: unknown = req.method === 'GET' || req.method === 'DELETE' ? req.query : req.body;
   return source && typeof source === 'object' ? (source as Params) : {};
-}
-
-export function baseUrlOf(req: Request): string {
-  return `${req.protocol}://${req.get('host') ?? '127.0.0.1'}`;
 }
 
 function send(res: Response, saved: SavedResponse, extraHeaders: Record<string, string> = {}): void {
@@ -40,6 +36,7 @@ function execute(
   const ctx: OperationContext = {
     state: core.state,
     baseUrl: baseUrlOf(req),
+    settlementCurrency: core.settlementCurrency,
     emit: (type, object, thread) =>
       core.webhooks.record(type, object, thread, { id: requestId, idempotency_key: key }),
   };
@@ -56,6 +53,12 @@ function execute(
       save: known.executed,
     };
   }
+}
+
+/** A 500 from inside the endpoint: Stripe saves it under the idempotency key like any executed result. */
+function failedDuringExecution(requestId: string) {
+  const body = apiError('An unknown error occurred (injected by the sandbox).').body;
+  return { status: 500, body: JSON.stringify(body, null, 2), requestId, save: true };
 }
 
 /** Answers the way an injected fault says: a 500, or nothing at all (the socket stays open). */
@@ -100,7 +103,10 @@ export function stripeRoute(core: SandboxCore, operation: Operation): RequestHan
     }
 
     if (fault?.when === 'before') await sleep(fault.delay_ms, core.shutdown); // slow: holds the key meanwhile
-    const result = execute(core, operation, req, requestId, key);
+    const result =
+      fault?.when === 'during' && fault.mode === 'error'
+        ? failedDuringExecution(requestId)
+        : execute(core, operation, req, requestId, key);
     finish?.(result.save ? { status: result.status, body: result.body, requestId } : null);
 
     if (fault?.when === 'after') {

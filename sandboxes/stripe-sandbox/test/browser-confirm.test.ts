@@ -18,6 +18,7 @@ describe('browser confirm page', () => {
         currency: 'usd',
         payment_method: 'pm_card_authenticationRequired',
         confirm: true,
+        allowed_payment_method_types: ['card'],
         return_url: 'http://127.0.0.1:9/return',
       });
       expect(intent.status).toBe('requires_action');
@@ -48,6 +49,7 @@ describe('browser confirm page', () => {
         currency: 'usd',
         payment_method: 'pm_card_authenticationRequired',
         confirm: true,
+        allowed_payment_method_types: ['card'],
       });
       const failed = await postJson(`${sandbox.url}/confirm/${intent.id}`, { action: 'fail' });
       expect(failed.body).toMatchObject({ status: 'requires_payment_method', payment_method: null });
@@ -56,7 +58,11 @@ describe('browser confirm page', () => {
 
   it('when a form posts a test card, the page redirects back and shows the intent succeeded', () =>
     withSandbox(async (sandbox, stripe) => {
-      const intent = await stripe.paymentIntents.create({ amount: 1000, currency: 'jpy' });
+      const intent = await stripe.paymentIntents.create({
+        amount: 1000,
+        currency: 'jpy',
+        allowed_payment_method_types: ['card'],
+      });
       const response = await fetch(`${sandbox.url}/confirm/${intent.id}`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
@@ -72,7 +78,11 @@ describe('browser confirm page', () => {
 
   it('when a JSON confirm uses a declined card, it answers 402 and the page shows the decline', () =>
     withSandbox(async (sandbox, stripe) => {
-      const intent = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd' });
+      const intent = await stripe.paymentIntents.create({
+        amount: 1000,
+        currency: 'usd',
+        allowed_payment_method_types: ['card'],
+      });
       const declined = await postJson(`${sandbox.url}/confirm/${intent.id}`, {
         payment_method: 'pm_card_chargeDeclinedInsufficientFunds',
       });

@@ -3,7 +3,13 @@ import Stripe from 'stripe';
 import { startStripeSandbox } from '../src/index.ts';
 import { caught, control, stripeFor, waitFor, withSandbox } from './helpers.ts';
 
-const params = { amount: 5000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true };
+const params = {
+  amount: 5000,
+  currency: 'usd',
+  payment_method: 'pm_card_visa',
+  confirm: true,
+  allowed_payment_method_types: ['card'],
+};
 
 describe('fault injection', () => {
   it("when an 'error' fault hits before the operation, the SDK gets a 500 api_error and no intent exists", () =>
@@ -48,7 +54,11 @@ describe('fault injection', () => {
     withSandbox(async (sandbox) => {
       await control(sandbox, 'POST', '/_sandbox/faults', { mode: 'error', when: 'after', match: '/confirm' });
       const stripe = stripeFor(sandbox, { maxNetworkRetries: 2 });
-      const intent = await stripe.paymentIntents.create({ amount: 100, currency: 'usd' });
+      const intent = await stripe.paymentIntents.create({
+        amount: 100,
+        currency: 'usd',
+        allowed_payment_method_types: ['card'],
+      });
       const paid = await stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa' });
       expect(paid.status).toBe('succeeded');
       expect(paid.lastResponse.headers['idempotent-replayed']).toBe('true');
@@ -98,7 +108,11 @@ describe('fault injection', () => {
       });
       await control(sandbox, 'POST', '/_sandbox/faults', { mode: 'error', match: '/refunds' });
       expect((await control(sandbox, 'GET', '/_sandbox/faults')).body.data).toHaveLength(2);
-      const intent = await stripe.paymentIntents.create({ amount: 100, currency: 'usd' });
+      const intent = await stripe.paymentIntents.create({
+        amount: 100,
+        currency: 'usd',
+        allowed_payment_method_types: ['card'],
+      });
       expect((await stripe.paymentIntents.retrieve(intent.id)).id).toBe(intent.id);
       const remaining = (await control(sandbox, 'GET', '/_sandbox/faults')).body.data as {
         remaining: number;

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
 import { caught, control, stripeFor, waitFor, withSandbox } from './helpers.ts';
 
-const params = { amount: 2000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true };
+const params = {
+  amount: 2000,
+  currency: 'usd',
+  payment_method: 'pm_card_visa',
+  confirm: true,
+  allowed_payment_method_types: ['card'],
+};
 
 describe('idempotency keys', () => {
   it('when a request is repeated with the same key, the first response is replayed and no second charge happens', () =>
@@ -19,7 +25,11 @@ describe('idempotency keys', () => {
 
   it('when a declined request is repeated with the same key, the same 402 is replayed', () =>
     withSandbox(async (_sandbox, stripe) => {
-      const intent = await stripe.paymentIntents.create({ amount: 900, currency: 'usd' });
+      const intent = await stripe.paymentIntents.create({
+        amount: 900,
+        currency: 'usd',
+        allowed_payment_method_types: ['card'],
+      });
       const confirm = () =>
         stripe.paymentIntents.confirm(
           intent.id,
@@ -46,7 +56,7 @@ describe('idempotency keys', () => {
   it('when the key is reused on another endpoint, it answers 400 idempotency_error', () =>
     withSandbox(async (_sandbox, stripe) => {
       const intent = await stripe.paymentIntents.create(
-        { amount: 100, currency: 'usd' },
+        { amount: 100, currency: 'usd', allowed_payment_method_types: ['card'] },
         { idempotencyKey: 'k-endpoint' },
       );
       const error = await caught(
@@ -58,11 +68,14 @@ describe('idempotency keys', () => {
   it('when validation fails, nothing is saved under the key and a corrected retry with it runs', () =>
     withSandbox(async (_sandbox, stripe) => {
       const bad = await caught(
-        stripe.paymentIntents.create({ amount: -1, currency: 'usd' }, { idempotencyKey: 'k-fix' }),
+        stripe.paymentIntents.create(
+          { amount: -1, currency: 'usd', allowed_payment_method_types: ['card'] },
+          { idempotencyKey: 'k-fix' },
+        ),
       );
       expect(bad.statusCode).toBe(400);
       const fixed = await stripe.paymentIntents.create(
-        { amount: 1, currency: 'usd' },
+        { amount: 50, currency: 'usd', allowed_payment_method_types: ['card'] },
         { idempotencyKey: 'k-fix' },
       );
       expect(fixed.lastResponse.headers['idempotent-replayed']).toBeUndefined();

@@ -9,6 +9,7 @@ describe('refunds', () => {
         currency: 'usd',
         payment_method: 'pm_card_visa',
         confirm: true,
+        allowed_payment_method_types: ['card'],
       });
       const partial = await stripe.refunds.create({ payment_intent: intent.id, amount: 300 });
       expect(partial).toMatchObject({
@@ -34,6 +35,7 @@ describe('refunds', () => {
         currency: 'usd',
         payment_method: 'pm_card_visa',
         confirm: true,
+        allowed_payment_method_types: ['card'],
       });
       const error = await caught(stripe.refunds.create({ payment_intent: intent.id, amount: 1001 }));
       expect(error).toMatchObject({ statusCode: 400, code: 'amount_too_large', param: 'amount' });
@@ -41,7 +43,11 @@ describe('refunds', () => {
 
   it('when the intent has not succeeded, refunding it answers 400 and nothing is refunded', () =>
     withSandbox(async (sandbox, stripe) => {
-      const intent = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd' });
+      const intent = await stripe.paymentIntents.create({
+        amount: 1000,
+        currency: 'usd',
+        allowed_payment_method_types: ['card'],
+      });
       const error = await caught(stripe.refunds.create({ payment_intent: intent.id }));
       expect(error).toMatchObject({
         statusCode: 400,

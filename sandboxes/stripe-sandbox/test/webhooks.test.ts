@@ -25,6 +25,7 @@ describe('webhook delivery', () => {
             metadata: { order_id: 'ord_9' },
             payment_method: 'pm_card_visa',
             confirm: true,
+            allowed_payment_method_types: ['card'],
           });
           const [delivery] = await waitFor(() => receiver.received.length >= 1 && receiver.received);
           const event = verify(delivery!);
@@ -55,7 +56,11 @@ describe('webhook delivery', () => {
     try {
       await withSandbox(
         async (sandbox, stripe) => {
-          const intent = await stripe.paymentIntents.create({ amount: 300, currency: 'usd' });
+          const intent = await stripe.paymentIntents.create({
+            amount: 300,
+            currency: 'usd',
+            allowed_payment_method_types: ['card'],
+          });
           await stripe.paymentIntents.cancel(intent.id);
           await waitFor(() => receiver.received.length >= 2);
           const [first, second] = receiver.received.map(verify);
@@ -83,6 +88,7 @@ describe('webhook delivery', () => {
             currency: 'usd',
             payment_method: 'pm_card_visa',
             confirm: true,
+            allowed_payment_method_types: ['card'],
           });
           const record = await waitFor(() => {
             const found = sandbox.state.events[0];
@@ -108,6 +114,7 @@ describe('webhook delivery', () => {
             currency: 'usd',
             payment_method: 'pm_card_authenticationRequired',
             confirm: true,
+            allowed_payment_method_types: ['card'],
           });
           await fetch(`${sandbox.url}/confirm/${intent.id}`, {
             method: 'POST',
@@ -115,13 +122,14 @@ describe('webhook delivery', () => {
             body: JSON.stringify({ action: 'authorize' }),
           });
           await stripe.refunds.create({ payment_intent: intent.id });
-          await waitFor(() => receiver.received.length >= 5);
+          await waitFor(() => receiver.received.length >= 6);
           const types = receiver.received.map((delivery) => verify(delivery).type);
           expect(types).toEqual([
             'payment_intent.requires_action',
             'payment_intent.requires_action',
             'payment_intent.requires_action',
             'payment_intent.succeeded',
+            'refund.created',
             'charge.refunded',
           ]);
         },
@@ -137,7 +145,11 @@ describe('webhook delivery', () => {
     try {
       await withSandbox(async (sandbox, stripe) => {
         sandbox.setWebhookUrl(receiver.url);
-        const intent = await stripe.paymentIntents.create({ amount: 300, currency: 'usd' });
+        const intent = await stripe.paymentIntents.create({
+          amount: 300,
+          currency: 'usd',
+          allowed_payment_method_types: ['card'],
+        });
         await stripe.paymentIntents
           .confirm(intent.id, { payment_method: 'pm_card_chargeDeclined' })
           .catch(() => undefined);
@@ -162,6 +174,7 @@ describe('webhook delivery', () => {
         currency: 'usd',
         payment_method: 'pm_card_visa',
         confirm: true,
+        allowed_payment_method_types: ['card'],
       });
       const { body } = await control(sandbox, 'GET', '/_sandbox/events');
       expect(body.count).toBe(1);

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { authEnv, baseEnv, dataPath, envInt, envPort, envUrl, loadConfig } from '@shop/shared';
+import {
+  CURRENCY_CODES,
+  authEnv,
+  baseEnv,
+  dataPath,
+  envInt,
+  envPort,
+  envUrl,
+  loadConfig,
+} from '@shop/shared';
 
 /** The secret the Stripe sandbox signs webhooks with by default; refused in production. */
 export const SANDBOX_WEBHOOK_SECRET = 'whsec_sandbox_local_dev_secret';
@@ -53,6 +62,8 @@ export const configSchema = z
     /** First delay before retrying a follow-up step or a reconciliation; doubles per failure up to the max. */
     PAYMENT_RETRY_BASE_MS: envInt(1000, 1, 3_600_000),
     PAYMENT_RETRY_MAX_MS: envInt(300_000, 1, 86_400_000),
+    /** The Stripe account's settlement currency (its bank account's): Stripe's minimum charge is in it. */
+    STRIPE_SETTLEMENT_CURRENCY: z.enum(CURRENCY_CODES).default('USD'),
     /** How long an Idempotency-Key and its answer are kept (Stripe keeps them 24 hours). */
     PAYMENT_IDEMPOTENCY_RETENTION_HOURS: envInt(24, 1, 24 * 30),
     /** Pay-order calls per user, and per client address, per window (429 `rate_limited`); 0 = off. */

@@ -17,7 +17,7 @@ import { createFollowUpRunner, type FollowUpRunner } from './domain/followUps.ts
 import { KeyedLock } from './domain/keyedLock.ts';
 import { createPaymentEvents } from './domain/paymentEvents.ts';
 import { createPayOrder } from './domain/payOrder.ts';
-import { createChargeRefunder, createRefundPayment } from './domain/refunds.ts';
+import { createRefundPayment, createRefunds } from './domain/refunds.ts';
 import { createIntents } from './domain/stripeIntents.ts';
 import { createWebhookHandler } from './domain/webhooks.ts';
 import { createPaymentWorker } from './domain/worker.ts';
@@ -61,14 +61,29 @@ export function buildDependencies(config: Config, given: { logger?: Logger } = {
   const events = createPaymentEvents(logger, metrics);
   const locks = new KeyedLock();
   const retry = { baseMs: config.PAYMENT_RETRY_BASE_MS, maxMs: config.PAYMENT_RETRY_MAX_MS };
-  const refundCharge = createChargeRefunder(stripe, events);
-  const intents = createIntents({ store, stripe, events, locks, retry });
+  const refunds = createRefunds(stripe, store, events);
+  const intents = createIntents({
+    store,
+    stripe,
+    events,
+    locks,
+    retry,
+    settlementCurrency: config.STRIPE_SETTLEMENT_CURRENCY,
+    syncRefund: refunds.syncRefund,
+  });
   const attempts = createCardAttempts(store, events, {
     perOrder: config.PAYMENT_MAX_DECLINES_PER_ORDER,
     perUser: config.PAYMENT_MAX_DECLINES_PER_USER,
     windowMs: config.PAYMENT_DECLINE_WINDOW_MS,
   });
-  const followUps = createFollowUpRunner({ store, orders, notifications, refundCharge, events, retry });
+  const followUps = createFollowUpRunner({
+    store,
+    orders,
+    notifications,
+    refundCharge: refunds.refundCharge,
+    events,
+    retry,
+  });
   const worker = createPaymentWorker({
     store,
     intents,
@@ -83,8 +98,8 @@ export function buildDependencies(config: Config, given: { logger?: Logger } = {
     store,
     stripe,
     payOrder: createPayOrder({ store, stripe, orders, intents, followUps, events, locks, attempts }),
-    refundPayment: createRefundPayment({ store, locks, events, followUps, refundCharge }),
-    handleStripeEvent: createWebhookHandler({ store, stripe, intents, followUps, events, locks }),
+    refundPayment: createRefundPayment({ store, locks, events, followUps, refunds }),
+    handleStripeEvent: createWebhookHandler({ store, stripe, intents, refunds, followUps, events, locks }),
     followUps,
     locks,
     payOrderLimits: userAndAddressLimits({

@@ -64,10 +64,12 @@ describe('pay-order with a payment method', () => {
     // generic_decline and lost_card tell the customer nothing useful (lost_card helps a card tester).
     ['pm_card_chargeDeclined', 'card_declined', null],
     ['pm_card_chargeDeclinedInsufficientFunds', 'card_declined', 'insufficient_funds'],
+    // Fraud signals are not told to the client (the logs keep them).
     ['pm_card_chargeDeclinedLostCard', 'card_declined', null],
-    ['pm_card_chargeDeclinedExpiredCard', 'expired_card', 'expired_card'],
-    ['pm_card_chargeDeclinedIncorrectCvc', 'incorrect_cvc', 'incorrect_cvc'],
-    ['pm_card_chargeDeclinedProcessingError', 'processing_error', 'processing_error'],
+    // Stripe sends a decline_code with card_declined only: the others answer null, never "".
+    ['pm_card_chargeDeclinedExpiredCard', 'expired_card', null],
+    ['pm_card_chargeDeclinedIncorrectCvc', 'incorrect_cvc', null],
+    ['pm_card_chargeDeclinedProcessingError', 'processing_error', null],
   ])(
     'when the card is declined (%s), 402 %s/%s comes back, the order stays Pending and another card pays the same PaymentIntent',
     async (method, code, declineCode) => {

@@ -2,18 +2,19 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { bearer, serviceToken } from '@shop/shared/testing';
 import { orderStatus, placeOrder } from './support/neighbours.ts';
-import { addFault, asUser, newUserId, payOrder, useHarness, waitFor } from './support/harness.ts';
+import {
+  addFault,
+  asUser,
+  newUserId,
+  paidOrder as paidOrderOf,
+  payOrder,
+  useHarness,
+  waitFor,
+} from './support/harness.ts';
 
 const h = useHarness();
 
-async function paidOrder(userId = newUserId()) {
-  const order = await placeOrder(h.orders, userId);
-  const paid = await payOrder(h.service.app, userId, {
-    order_id: order.id,
-    payment_method: 'pm_card_visa',
-  }).expect(200);
-  return { userId, order, payment: paid.body as { id: string; payment_intent_id: string } };
-}
+const paidOrder = (userId?: string) => paidOrderOf(h, userId);
 
 const refund = (paymentId: string, auth: Record<string, string>) =>
   request(h.service.app).post(`/api/payment/${paymentId}/refund`).set(auth);

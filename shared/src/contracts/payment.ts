@@ -23,6 +23,11 @@ export const PAYMENT_STATUSES = [
 export const PaymentStatus = z.enum(PAYMENT_STATUSES);
 export type PaymentStatus = z.infer<typeof PaymentStatus>;
 
+/** Stripe's refund statuses: a card refund may stay `pending` and still end `failed` or `canceled`. */
+export const REFUND_STATUSES = ['pending', 'requires_action', 'succeeded', 'failed', 'canceled'] as const;
+export const RefundStatus = z.enum(REFUND_STATUSES);
+export type RefundStatus = z.infer<typeof RefundStatus>;
+
 export const Payment = z.object({
   id: Id,
   order_id: Id,
@@ -36,6 +41,10 @@ export const Payment = z.object({
   client_secret: z.string().nullable(),
   last_error: z
     .object({ code: z.string().nullable(), decline_code: z.string().nullable(), message: z.string() })
+    .nullable(),
+  /** The latest refund: the payment is `refunded` only once it `succeeded`. */
+  refund: z
+    .object({ id: z.string(), status: RefundStatus, failure_reason: z.string().nullable() })
     .nullable(),
   created_at: Timestamp,
   updated_at: Timestamp,
@@ -92,6 +101,7 @@ const examplePayment = {
   payment_intent_id: 'pi_3QxExample',
   client_secret: null,
   last_error: null,
+  refund: null,
   created_at: '2026-11-21T09:14:02.112Z',
   updated_at: '2026-11-21T09:14:02.518Z',
 };
@@ -138,6 +148,11 @@ export const paymentApi = defineApi({
         409: {
           description: 'The order cannot be paid (any more).',
           codes: ['order_not_pending', 'order_refunded', 'payment_canceled'],
+        },
+        422: {
+          description:
+            "Stripe refused to create the payment (`provider_code` gives Stripe's reason, e.g. `amount_too_small`: under the minimum of the account's settlement currency); repeating it will not help.",
+          codes: ['payment_refused'],
         },
         502: {
           description: 'Stripe did not answer; repeating is safe.',
@@ -187,13 +202,18 @@ export const paymentApi = defineApi({
       path: '/api/payment/:id/refund',
       idempotencyKey: true,
       summary: 'Refund a succeeded payment in full (its owner)',
-      description: 'Refunds once (a repeat answers the refunded payment); the order then becomes Refunded.',
+      description:
+        'Refunds once (a repeat answers the refunded payment); the order becomes Refunded when Stripe says the refund succeeded. A refund Stripe keeps pending answers 202; it may still fail, and then the payment stays succeeded and can be refunded again.',
       access: { user: true },
       idempotent: true,
       params: IdParams,
       body: RefundBody,
       responses: {
         200: { description: 'The refunded payment.', schema: Payment },
+        202: {
+          description: 'Stripe accepted the refund but it is still pending (`refund.status`).',
+          schema: Payment,
+        },
         404: paymentNotFound,
         409: { description: 'The payment has not succeeded.', codes: ['payment_not_refundable'] },
         502: {

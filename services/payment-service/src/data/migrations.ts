@@ -91,4 +91,18 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX card_failures_order ON card_failures (order_id, at);
   CREATE INDEX card_failures_user ON card_failures (user_id, at);
   `,
+  // Stripe saves a 500 under its idempotency key for 24 hours, so a create or a refund that got one
+  // needs a new key: create_generation / refund_generation number the keys. create_refused marks a
+  // create Stripe refused (e.g. amount_too_small): not retried by the worker. The refund's own
+  // state (pending, succeeded, failed, canceled) is tracked, since a card refund may fail later.
+  `
+  ALTER TABLE payments ADD COLUMN create_generation INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE payments ADD COLUMN create_refused INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE payments ADD COLUMN refund_generation INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE payments ADD COLUMN refund_id TEXT;
+  ALTER TABLE payments ADD COLUMN refund_status TEXT;
+  ALTER TABLE payments ADD COLUMN refund_failure_reason TEXT;
+  UPDATE payments SET refund_status = 'succeeded' WHERE status = 'refunded';
+  CREATE INDEX payments_refund_pending ON payments (created_at) WHERE refund_status = 'pending';
+  `,
 ];

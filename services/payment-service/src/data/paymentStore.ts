@@ -1,5 +1,5 @@
 import type { IdempotencyKeys } from '@shop/shared';
-import type { PaymentStatus } from '@shop/shared/contracts';
+import type { PaymentStatus, RefundStatus } from '@shop/shared/contracts';
 
 export type FollowUpStep = 'mark_paid' | 'send_receipt' | 'mark_refunded';
 export type FollowUpState = 'pending' | 'done' | 'blocked';
@@ -28,8 +28,22 @@ export interface PaymentRecord {
   /** Reconcile with Stripe not before this time (ms); raised after each failed reconciliation. */
   sync_after: number;
   sync_failures: number;
+  /** Number of the PaymentIntent create key in use (a 500 saved under the previous one moved it on). */
+  create_generation: number;
+  /** Stripe refused to create the intent (e.g. amount_too_small): the worker leaves it alone. */
+  create_refused: boolean;
+  /** Number of the refund key in use (a saved 500 or a failed refund moved it on). */
+  refund_generation: number;
+  refund: RefundState | null;
   created_at: string;
   updated_at: string;
+}
+
+/** The payment's refund as Stripe tells it: `pending` may still end `failed` or `canceled`. */
+export interface RefundState {
+  id: string;
+  status: RefundStatus;
+  failure_reason: string | null;
 }
 
 /** What Stripe says about the payment's PaymentIntent. */
@@ -110,19 +124,32 @@ export interface PaymentStore {
    * already final is left as it is, and nothing is queued.
    */
   recordIntentState(id: string, state: IntentState, owes: FollowUpStep[]): Transition;
-  /** succeeded -> refunded, queueing the steps a refund `owes` in the same transaction. */
-  markRefunded(id: string, owes: FollowUpStep[]): Transition;
+  /**
+   * Records Stripe's word on the payment's refund. Only a succeeded refund moves the payment
+   * succeeded -> refunded (queueing the steps `owes`, in the same transaction); a failed or
+   * canceled one leaves it succeeded and moves the refund key on, so it can be refunded again.
+   */
+  recordRefund(id: string, refund: RefundState, owes: FollowUpStep[]): Transition;
+  /** Stripe answered a 500 saved under the create key and has no intent for it: use the next key. */
+  nextCreateGeneration(id: string): void;
+  /** Stripe refused the create (a 4xx): recorded as the last error, not retried by the worker. */
+  recordCreateRefused(id: string, error: PaymentError): PaymentRecord;
+  /** Stripe answered a 500 saved under the refund key and has no refund for it: use the next key. */
+  nextRefundGeneration(id: string): void;
   /**
    * The order was cancelled before it could be marked Paid and the charge was refunded: succeeded ->
    * refunded, and every step still owed (mark the order, the receipt) is closed with the reason.
    */
   markRefundedForCancelledOrder(id: string, reason: string): Transition;
-  /** Payments whose Stripe state is unknown (no PaymentIntent id, or an attempt without outcome). */
+  /**
+   * Payments due for a check with Stripe: not final (and not refused at creation), or with a refund
+   * pending; the longest-waiting first.
+   */
   paymentsToSync(now: number, limit: number): PaymentRecord[];
-  /** Payments not final yet, newest first: checked against Stripe when the worker starts. */
-  unsettledPayments(limit: number): PaymentRecord[];
-  /** A reconciliation failed: try again at `at`. */
-  deferSync(id: string, at: number): void;
+  /** One page of every such payment regardless of its schedule, oldest first, after the cursor: the start-up pass. */
+  unsettledPage(after: { created_at: string; id: string } | undefined, limit: number): PaymentRecord[];
+  /** The next check of this payment is at `at`, after `failures` checks that did not settle it. */
+  deferSync(id: string, at: number, failures: number): void;
   followUps: FollowUpStore;
   webhookEvents: WebhookEventStore;
   cardFailures: CardFailureStore;

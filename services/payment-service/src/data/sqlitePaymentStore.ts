@@ -1,10 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { openSqlite, pingSqlite, sqliteIdempotencyKeys, type SqliteDatabase } from '@shop/shared';
-import type { PaymentStatus } from '@shop/shared/contracts';
+import type { PaymentStatus, RefundStatus } from '@shop/shared/contracts';
 import { MIGRATIONS } from './migrations.ts';
 import { followUpQueue, sqliteFollowUps } from './sqliteFollowUps.ts';
 import { sqliteCardFailures, sqliteWebhookEvents } from './sqliteSmallTables.ts';
-import type { FollowUpStep, IntentState, PaymentRecord, PaymentStore, Transition } from './paymentStore.ts';
+import type {
+  FollowUpStep,
+  IntentState,
+  PaymentError,
+  PaymentRecord,
+  PaymentStore,
+  RefundState,
+  Transition,
+} from './paymentStore.ts';
 
 interface PaymentRow {
   id: string;
@@ -23,6 +31,12 @@ interface PaymentRow {
   attempt_open: number;
   sync_after: number;
   sync_failures: number;
+  create_generation: number;
+  create_refused: number;
+  refund_generation: number;
+  refund_id: string | null;
+  refund_status: RefundStatus | null;
+  refund_failure_reason: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -30,10 +44,25 @@ interface PaymentRow {
 const FINAL: readonly PaymentStatus[] = ['succeeded', 'refunded', 'canceled'];
 
 function toRecord(row: PaymentRow): PaymentRecord {
-  const { last_error_code, last_error_decline_code, last_error_message, attempt_open, ...rest } = row;
+  const {
+    last_error_code,
+    last_error_decline_code,
+    last_error_message,
+    attempt_open,
+    create_refused,
+    refund_id,
+    refund_status,
+    refund_failure_reason,
+    ...rest
+  } = row;
   return {
     ...rest,
     attempt_open: attempt_open === 1,
+    create_refused: create_refused === 1,
+    refund:
+      refund_id === null || refund_status === null
+        ? null
+        : { id: refund_id, status: refund_status, failure_reason: refund_failure_reason },
     last_error:
       last_error_message === null
         ? null
@@ -59,11 +88,29 @@ export function openPaymentStore(path: string): PaymentStore {
   >(
     `UPDATE payments SET status = ?, payment_intent_id = coalesce(payment_intent_id, ?), client_secret = ?,
        last_error_code = ?, last_error_decline_code = ?, last_error_message = ?,
-       attempt_open = 0, sync_after = 0, sync_failures = 0, updated_at = ?
+       attempt_open = 0, create_refused = 0, sync_after = 0, sync_failures = 0, updated_at = ?
      WHERE id = ?`,
   );
   const setRefunded = db.prepare<[string, string]>(
     `UPDATE payments SET status = 'refunded', updated_at = ? WHERE id = ?`,
+  );
+  // A refund that failed or was canceled frees the key for the next attempt.
+  const setRefund = db.prepare<[RefundState & { payment_id: string; at: string }]>(
+    `UPDATE payments SET refund_id = @id, refund_status = @status, refund_failure_reason = @failure_reason,
+       refund_generation = refund_generation + (CASE WHEN @status IN ('failed', 'canceled')
+         AND coalesce(refund_status, '') NOT IN ('failed', 'canceled') THEN 1 ELSE 0 END),
+       updated_at = @at WHERE id = @payment_id`,
+  );
+  const nextCreateGeneration = db.prepare<[string, string]>(
+    'UPDATE payments SET create_generation = create_generation + 1, updated_at = ? WHERE id = ?',
+  );
+  const createRefused = db.prepare<[string | null, string, string, string]>(
+    `UPDATE payments SET create_refused = 1, create_generation = create_generation + 1,
+       last_error_code = ?, last_error_decline_code = NULL, last_error_message = ?, updated_at = ?
+     WHERE id = ?`,
+  );
+  const nextRefundGeneration = db.prepare<[string, string]>(
+    'UPDATE payments SET refund_generation = refund_generation + 1, updated_at = ? WHERE id = ?',
   );
   const closeOpenFollowUps = db.prepare<[string, string, string]>(
     `UPDATE follow_ups SET state = 'done', last_error = ?, done_at = ? WHERE payment_id = ? AND state <> 'done'`,
@@ -75,16 +122,18 @@ export function openPaymentStore(path: string): PaymentStore {
   const closeAttempt = db.prepare<[string, string]>(
     'UPDATE payments SET attempt_open = 0, updated_at = ? WHERE id = ?',
   );
+  // Unsettled: Stripe may still move it (a payment not final and not refused, or a pending refund).
+  const UNSETTLED = `((status NOT IN ('succeeded', 'refunded', 'canceled') AND create_refused = 0)
+       OR refund_status IN ('pending', 'requires_action'))`;
   const toSync = db.prepare<[number, number], PaymentRow>(
-    `SELECT * FROM payments WHERE (attempt_open = 1 OR payment_intent_id IS NULL) AND sync_after <= ?
-       AND status NOT IN ('succeeded', 'refunded', 'canceled') ORDER BY created_at LIMIT ?`,
+    `SELECT * FROM payments WHERE ${UNSETTLED} AND sync_after <= ? ORDER BY sync_after, created_at LIMIT ?`,
   );
-  const unsettled = db.prepare<[number], PaymentRow>(
-    `SELECT * FROM payments WHERE status NOT IN ('succeeded', 'refunded', 'canceled')
-     ORDER BY created_at DESC LIMIT ?`,
+  const unsettledPage = db.prepare<[string, string, string, number], PaymentRow>(
+    `SELECT * FROM payments WHERE ${UNSETTLED} AND (created_at > ? OR (created_at = ? AND id > ?))
+     ORDER BY created_at, id LIMIT ?`,
   );
-  const deferSync = db.prepare<[number, string]>(
-    'UPDATE payments SET sync_after = ?, sync_failures = sync_failures + 1 WHERE id = ?',
+  const deferSync = db.prepare<[number, number, string]>(
+    'UPDATE payments SET sync_after = ?, sync_failures = ? WHERE id = ?',
   );
 
   const getPayment = (id: string) => {
@@ -117,12 +166,19 @@ export function openPaymentStore(path: string): PaymentStore {
     },
   );
 
-  const markRefunded = db.transaction((id: string, owes: FollowUpStep[]): Transition => {
+  const recordRefund = db.transaction((id: string, refund: RefundState, owes: FollowUpStep[]): Transition => {
     const current = mustGet(id);
-    if (current.status !== 'succeeded') return { payment: current, changed: false };
-    setRefunded.run(now(), id);
-    queueFollowUps(id, owes);
-    return { payment: mustGet(id), changed: true };
+    // A succeeded refund is final (the whole amount is refunded once): later words change nothing.
+    if (current.refund?.status === 'succeeded') {
+      return { payment: current, changed: false };
+    }
+    setRefund.run({ ...refund, payment_id: id, at: now() });
+    const refunded = refund.status === 'succeeded' && current.status === 'succeeded';
+    if (refunded) {
+      setRefunded.run(now(), id);
+      queueFollowUps(id, owes);
+    }
+    return { payment: mustGet(id), changed: refunded };
   });
 
   const markRefundedForCancelledOrder = db.transaction((id: string, reason: string): Transition => {
@@ -156,12 +212,25 @@ export function openPaymentStore(path: string): PaymentStore {
       closeAttempt.run(now(), id);
     },
     recordIntentState: (id, state, owes) => recordIntentState.immediate(id, state, owes),
-    markRefunded: (id, owes) => markRefunded.immediate(id, owes),
+    recordRefund: (id, refund, owes) => recordRefund.immediate(id, refund, owes),
+    nextCreateGeneration: (id) => {
+      nextCreateGeneration.run(now(), id);
+    },
+    recordCreateRefused: (id, error: PaymentError) => {
+      createRefused.run(error.code, error.message, now(), id);
+      return mustGet(id);
+    },
+    nextRefundGeneration: (id) => {
+      nextRefundGeneration.run(now(), id);
+    },
     markRefundedForCancelledOrder: (id, reason) => markRefundedForCancelledOrder.immediate(id, reason),
     paymentsToSync: (at, limit) => toSync.all(at, limit).map(toRecord),
-    unsettledPayments: (limit) => unsettled.all(limit).map(toRecord),
-    deferSync: (id, at) => {
-      deferSync.run(at, id);
+    unsettledPage: (after, limit) =>
+      unsettledPage
+        .all(after?.created_at ?? '', after?.created_at ?? '', after?.id ?? '', limit)
+        .map(toRecord),
+    deferSync: (id, at, failures) => {
+      deferSync.run(at, failures, id);
     },
     followUps: sqliteFollowUps(db),
     webhookEvents: sqliteWebhookEvents(db),

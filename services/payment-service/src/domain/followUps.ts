@@ -29,7 +29,7 @@ export interface FollowUpDeps {
   orders: ApiClient<typeof orderApi>;
   notifications: ApiClient<typeof notificationApi>;
   /** Refunds the payment's charge in full at Stripe, at most once (see refunds.ts). */
-  refundCharge: (payment: PaymentRecord) => Promise<void>;
+  refundCharge: (payment: PaymentRecord, owes: FollowUpStep[]) => Promise<unknown>;
   events: PaymentEvents;
   retry: RetrySchedule;
 }
@@ -74,7 +74,7 @@ export function createFollowUpRunner(deps: FollowUpDeps): FollowUpRunner {
   async function refundIfOrderCancelled(payment: PaymentRecord): Promise<boolean> {
     const order = await deps.orders.call('getOrder', { params: { id: payment.order_id } });
     if (order.status !== 'Cancelled') return false;
-    if (payment.status === 'succeeded') await deps.refundCharge(payment);
+    if (payment.status === 'succeeded') await deps.refundCharge(payment, []);
     const { changed } = store.markRefundedForCancelledOrder(payment.id, CANCELLED_ORDER_REFUND_REASON);
     if (changed) events.count('refunded');
     events.log.warn(

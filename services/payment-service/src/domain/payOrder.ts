@@ -9,7 +9,13 @@ import { customerView } from './declineCodes.ts';
 import type { FollowUpRunner } from './followUps.ts';
 import type { KeyedLock } from './keyedLock.ts';
 import type { PaymentEvents } from './paymentEvents.ts';
-import { badPaymentMethod, isCardError, isUnexpectedState, providerFailure } from './stripeErrors.ts';
+import {
+  badPaymentMethod,
+  declineCodeOf,
+  isCardError,
+  isUnexpectedState,
+  providerFailure,
+} from './stripeErrors.ts';
 import { confirmKey, type Intents } from './stripeIntents.ts';
 
 /**
@@ -93,7 +99,7 @@ export function createPayOrder(deps: PayOrderDeps) {
     if (error.payment_intent) intents.record(payment.id, error.payment_intent);
     else store.closeAttempt(payment.id);
     const code = error.code ?? 'card_declined';
-    const declineCode = error.decline_code ?? null;
+    const declineCode = declineCodeOf(error);
     deps.attempts.recordDecline(payment, code, declineCode);
     events.count('declined');
     events.countDecline(code, declineCode);
@@ -173,10 +179,12 @@ export function createPayOrder(deps: PayOrderDeps) {
       const method = input.payment_method;
       try {
         if (!payment.payment_intent_id) payment = await intents.ensure(payment);
-        else if (payment.attempt_open && payment.attempt_payment_method !== method) {
-          payment = await intents.refresh(payment); // an earlier attempt's outcome is unknown: ask first
+        else if (payment.attempt_open ? payment.attempt_payment_method !== method : !method) {
+          // An earlier attempt's outcome is unknown, or the client only asks where it stands: ask Stripe.
+          payment = await intents.refresh(payment);
         }
       } catch (error) {
+        if (error instanceof AppError) throw error; // refused by Stripe: a 4xx with its reason
         events.count('error');
         throw providerFailure(events, error, 'create the payment');
       }

@@ -2,10 +2,28 @@ import Stripe from 'stripe';
 import { DependencyError, badRequest, storageFault, type AppError, type StorageFault } from '@shop/shared';
 import type { PaymentEvents } from './paymentEvents.ts';
 
-const { StripeCardError, StripeError, StripeInvalidRequestError } = Stripe.errors;
+const { StripeAPIError, StripeCardError, StripeError, StripeInvalidRequestError } = Stripe.errors;
 
 export function isCardError(error: unknown): error is Stripe.errors.StripeCardError {
   return error instanceof StripeCardError;
+}
+
+/** The decline code, or null: the SDK turns a missing one into "" (Stripe sends one with card_declined only). */
+export function declineCodeOf(error: Stripe.errors.StripeCardError): string | null {
+  return error.decline_code || null;
+}
+
+/**
+ * Stripe answered a 500 (after the SDK's own retries with the same key). Stripe saves such an answer
+ * under the idempotency key and replays it for 24 hours: the key is spent.
+ */
+export function isSaved5xx(error: unknown): boolean {
+  return error instanceof StripeAPIError && (error.statusCode ?? 0) >= 500;
+}
+
+/** Stripe refused the request as such (400): repeating it unchanged would be refused again. */
+export function isRefusal(error: unknown): error is Stripe.errors.StripeInvalidRequestError {
+  return error instanceof StripeInvalidRequestError && error.statusCode === 400;
 }
 
 export function stripeCode(error: unknown): string | undefined {

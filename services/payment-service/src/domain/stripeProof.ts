@@ -2,8 +2,9 @@ import type Stripe from 'stripe';
 import type { PaymentRecord } from '../data/paymentStore.ts';
 
 /**
- * What a webhook is checked against before it may move money state: Stripe's own PaymentIntent
- * (and, for a refund, its charge), fetched by id, must be the payment's in every field that matters.
+ * What a webhook is checked against before it may move money state: Stripe's own PaymentIntent,
+ * fetched by id, must be the payment's in every field that matters (a refund's state is then read
+ * from that intent's refund list).
  * Returns the first field that differs, or undefined when Stripe's record is the payment's.
  */
 export function intentMismatch(payment: PaymentRecord, intent: Stripe.PaymentIntent): string | undefined {
@@ -13,19 +14,5 @@ export function intentMismatch(payment: PaymentRecord, intent: Stripe.PaymentInt
   if (intent.currency.toLowerCase() !== payment.currency.toLowerCase()) return 'currency';
   if (intent.metadata?.order_id !== payment.order_id) return 'order_id';
   if (intent.metadata?.payment_id !== payment.id) return 'payment_id';
-  return undefined;
-}
-
-/** The same for the charge behind a refund: the intent's own charge, refunded in full at Stripe. */
-export function refundMismatch(
-  payment: PaymentRecord,
-  intent: Stripe.PaymentIntent,
-  charge: Stripe.Charge,
-): string | undefined {
-  const chargeIntent =
-    typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
-  if (chargeIntent !== intent.id) return 'charge';
-  if (charge.currency.toLowerCase() !== payment.currency.toLowerCase()) return 'currency';
-  if (!charge.refunded || charge.amount_refunded !== payment.amount) return 'amount_refunded';
   return undefined;
 }

@@ -5,7 +5,7 @@ import type { FollowUpRunner } from './followUps.ts';
 import type { Intents } from './stripeIntents.ts';
 
 const SYNC_BATCH = 50;
-const RESUME_BATCH = 200;
+const RESUME_PAGE = 200;
 
 export interface PaymentWorkerDeps {
   store: PaymentStore;
@@ -20,10 +20,11 @@ export interface PaymentWorkerDeps {
 }
 
 /**
- * The background half of the guarantees. At start it checks unfinished payments against Stripe (a
- * webhook may have been missed while the service was down) and resumes follow-ups left by a previous
- * run; then, every interval, it reconciles payments whose Stripe state is unknown (timeouts,
- * crashes), retries due follow-up steps (each with its own backoff) and forgets old idempotency keys
+ * The background half of the guarantees. At start it checks every unsettled payment against Stripe,
+ * page by page (a webhook may have been missed while the service was down), and resumes follow-ups
+ * left by a previous run; then, every interval, it checks the unsettled payments that are due (each
+ * with its own backoff: soon after a change or a failure, then less and less often), retries due
+ * follow-up steps and forgets old idempotency keys
  * and card declines.
  */
 export function createPaymentWorker(deps: PaymentWorkerDeps): PollingWorker & {
@@ -53,7 +54,11 @@ export function createPaymentWorker(deps: PaymentWorkerDeps): PollingWorker & {
     tick: async (first) => {
       if (first) {
         await guarded('reconcile unsettled payments', async () => {
-          for (const payment of store.unsettledPayments(RESUME_BATCH)) await intents.reconcile(payment.id);
+          let page = store.unsettledPage(undefined, RESUME_PAGE);
+          while (page.length > 0) {
+            for (const payment of page) await intents.reconcile(payment.id);
+            page = store.unsettledPage(page.at(-1), RESUME_PAGE);
+          }
         });
       }
       await guarded('reconcile payments', reconcileDue);

@@ -17,6 +17,7 @@ export function toPayment(record: PaymentRecord): Payment {
     payment_intent_id: record.payment_intent_id,
     client_secret: record.client_secret,
     last_error: record.last_error && customerView(record.last_error),
+    refund: record.refund,
     created_at: record.created_at,
     updated_at: record.updated_at,
   };

@@ -4,6 +4,7 @@ import type { paymentApi } from '@shop/shared/contracts';
 import type { Dependencies } from '../dependencies.ts';
 import { visiblePayment, visiblePaymentOfOrder } from '../domain/access.ts';
 import type { PayOrderOutcome } from '../domain/payOrder.ts';
+import { refundOpen } from '../domain/refunds.ts';
 import { toPayment } from './presenters.ts';
 
 /** How each pay-order outcome is answered. */
@@ -33,10 +34,10 @@ export function paymentRoutes(deps: Dependencies): Implementation<typeof payment
       status: 200,
       body: toPayment(visiblePaymentOfOrder(store, caller, query.order_id)),
     }),
-    refund: async ({ params, caller }) => ({
-      status: 200,
-      body: toPayment(await deps.refundPayment(caller, params.id)),
-    }),
+    refund: async ({ params, caller }) => {
+      const payment = await deps.refundPayment(caller, params.id);
+      return { status: refundOpen(payment) ? 202 : 200, body: toPayment(payment) };
+    },
     // The body stays raw bytes: the signature covers them exactly. No signature or a wrong one is a
     // 400 and changes nothing; a 503 makes Stripe deliver the event again later.
     stripeWebhook: async ({ req }) => {

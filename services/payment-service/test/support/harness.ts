@@ -21,6 +21,7 @@ import {
   type PaymentStore,
 } from '../../src/index.ts';
 import {
+  placeOrder,
   startNotifyRecorder,
   startOrderService,
   type NotifyRecorder,
@@ -140,6 +141,16 @@ export const asUser = (userId: string) => bearer(userToken(userId));
 
 export function payOrder(app: Express, userId: string, body: object, headers: Record<string, string> = {}) {
   return request(app).post('/api/pay-order').set(asUser(userId)).set(headers).send(body);
+}
+
+/** An order of the user's, paid with pm_card_visa (200), and its payment. */
+export async function paidOrder(h: Harness, userId: string = newUserId()) {
+  const order = await placeOrder(h.orders, userId);
+  const paid = await payOrder(h.service.app, userId, {
+    order_id: order.id,
+    payment_method: 'pm_card_visa',
+  }).expect(200);
+  return { userId, order, payment: paid.body as { id: string; order_id: string; payment_intent_id: string } };
 }
 
 export function intents(sandbox: RunningStripeSandbox): PaymentIntent[] {
