@@ -28,7 +28,8 @@ export async function startNeighbours(): Promise<Neighbours> {
   const logger = createLogger('neighbour', 'silent');
   const users = await startUserService(logger);
   const orders = await startOrderService(logger);
-  const gmail = await startGmailSandbox({ port: 0 });
+  // The sandbox mailbox is the tests' sender (SENDER), as a real account would be.
+  const gmail = await startGmailSandbox({ port: 0, account: { address: 'shop@example.com', aliases: [] } });
   return {
     users,
     orders,
@@ -133,7 +134,15 @@ export async function rawMail(
 
 export async function armGmailFault(
   gmail: RunningGmailSandbox,
-  fault: { mode: 'error' | 'invalid_grant' | 'slow'; count?: number; delay_ms?: number; status?: number },
+  fault: {
+    mode: 'error' | 'invalid_grant' | 'slow';
+    count?: number;
+    delay_ms?: number;
+    status?: number;
+    reason?: string;
+    retry_after_s?: number;
+    operation?: 'messages.send' | 'drafts.create' | 'drafts.get' | 'drafts.send' | 'sendAs.list';
+  },
 ) {
   const res = await request(gmail.url).post('/api/faults').send(fault);
   if (res.status !== 201) throw new Error(`arming a fault answered ${res.status}: ${res.text}`);

@@ -1,0 +1,36 @@
+import { ConfigError, type Logger } from '@shop/shared';
+import { MailerError, type Mailer } from './mailer.ts';
+
+const addressOf = (sender: string) => (/<([^<>]+)>\s*$/.exec(sender)?.[1] ?? sender).trim().toLowerCase();
+
+/**
+ * Start-up check of GMAIL_SENDER against users.settings.sendAs.list: Gmail rewrites a From that is
+ * neither the account nor a verified send-as alias, so such a sender stops start-up with one line.
+ * So do credentials Gmail refuses (configuration). Gmail being unavailable or over quota does not
+ * stop start-up (mail waits in the queue): it is logged, and the sender stays unchecked.
+ */
+export async function checkSender(mailer: Mailer, logger: Logger, timeoutMs: number): Promise<void> {
+  let allowed: string[];
+  try {
+    allowed = await mailer.allowedSenders(timeoutMs);
+  } catch (error) {
+    if (!(error instanceof MailerError)) throw error;
+    if (error.failure.kind === 'configuration') {
+      throw new ConfigError(
+        `Invalid configuration: GMAIL_REFRESH_TOKEN was refused by Gmail when checking GMAIL_SENDER (${error.failure.reason}); it needs the scopes gmail.compose and gmail.settings.basic`,
+      );
+    }
+    logger.warn(
+      { reason: error.failure.reason },
+      'GMAIL_SENDER could not be checked at start: Gmail did not answer',
+    );
+    return;
+  }
+  const sender = addressOf(mailer.sender);
+  if (!allowed.some((address) => address.toLowerCase() === sender)) {
+    throw new ConfigError(
+      `Invalid configuration: GMAIL_SENDER (${sender}) is not the Gmail account's address or a verified send-as alias (it may send as: ${allowed.join(', ') || 'nothing'})`,
+    );
+  }
+  logger.info({ sender }, 'GMAIL_SENDER checked: Gmail lets the account send as it');
+}
