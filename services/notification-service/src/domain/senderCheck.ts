@@ -6,8 +6,9 @@ const addressOf = (sender: string) => (/<([^<>]+)>\s*$/.exec(sender)?.[1] ?? sen
 /**
  * Start-up check of GMAIL_SENDER against users.settings.sendAs.list: Gmail rewrites a From that is
  * neither the account nor a verified send-as alias, so such a sender stops start-up with one line.
- * So do credentials Gmail refuses (configuration). Gmail being unavailable or over quota does not
- * stop start-up (mail waits in the queue): it is logged, and the sender stays unchecked.
+ * When the check cannot be made (Gmail down, over quota, or refusing the credentials), start-up
+ * goes on and it is logged: notify keeps recording mails, which wait in the queue until Gmail
+ * takes them (a revoked token is an `error` on every try, as for any send).
  */
 export async function checkSender(mailer: Mailer, logger: Logger, timeoutMs: number): Promise<void> {
   let allowed: string[];
