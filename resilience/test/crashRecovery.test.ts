@@ -107,6 +107,12 @@ describe('crash recovery: processes killed with SIGKILL mid-flow', () => {
   it('when the notification-service is killed while Gmail sends the receipt and the draft lookup then fails, nothing is sent blind and the receipt ends sent once', async () => {
     const dan = await client.customer('crash');
     const order = await client.createOrder(dan, 1, 7);
+    // The welcome mail first, so the fault below hits the receipt's send.
+    await eventually(
+      'the welcome mail',
+      async () => (await client.mails()).some((m) => m.to.includes(dan.email)),
+      30_000,
+    );
     // Gmail sends the receipt's draft 2 s after it was asked; the service is killed meanwhile.
     await faults.gmail({ mode: 'slow', delay_ms: 2_000, count: 1, operation: 'drafts.send' });
     expect((await client.payOrder(dan, order.id, 'pm_card_visa')).status).toBe(200);

@@ -16,14 +16,10 @@ export async function checkSender(mailer: Mailer, logger: Logger, timeoutMs: num
     allowed = await mailer.allowedSenders(timeoutMs);
   } catch (error) {
     if (!(error instanceof MailerError)) throw error;
-    if (error.failure.kind === 'configuration') {
-      throw new ConfigError(
-        `Invalid configuration: GMAIL_REFRESH_TOKEN was refused by Gmail when checking GMAIL_SENDER (${error.failure.reason}); it needs the scopes gmail.compose and gmail.settings.basic`,
-      );
-    }
-    logger.warn(
-      { reason: error.failure.reason },
-      'GMAIL_SENDER could not be checked at start: Gmail did not answer',
+    const level = error.failure.kind === 'configuration' ? 'error' : 'warn';
+    logger[level](
+      { reason: error.failure.reason, failure_kind: error.failure.kind },
+      'GMAIL_SENDER could not be checked at start; mails are queued until Gmail takes them',
     );
     return;
   }

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { startGmailSandbox, type MessageView, type RunningGmailSandbox } from '@shop/gmail-sandbox';
+import {
+  startGmailSandbox,
+  type FaultRequest,
+  type MessageView,
+  type RunningGmailSandbox,
+} from '@shop/gmail-sandbox';
 import {
   buildDependencies as buildOrderDependencies,
   createApp as createOrderApp,
@@ -132,18 +137,7 @@ export async function rawMail(
   return { raw: raw.toString('latin1'), mail: await simpleParser(raw) };
 }
 
-export async function armGmailFault(
-  gmail: RunningGmailSandbox,
-  fault: {
-    mode: 'error' | 'invalid_grant' | 'slow';
-    count?: number;
-    delay_ms?: number;
-    status?: number;
-    reason?: string;
-    retry_after_s?: number;
-    operation?: 'messages.send' | 'drafts.create' | 'drafts.get' | 'drafts.send' | 'sendAs.list';
-  },
-) {
+export async function armGmailFault(gmail: RunningGmailSandbox, fault: FaultRequest) {
   const res = await request(gmail.url).post('/api/faults').send(fault);
   if (res.status !== 201) throw new Error(`arming a fault answered ${res.status}: ${res.text}`);
 }
