@@ -7,15 +7,12 @@ const raw = base64url(buildMime({ to: 'zoe@example.com', subject: 'Hi', text: 'x
 describe('token endpoint', () => {
   it('when a refresh grant has every field, it answers a Bearer access token for 3599 seconds', async () => {
     await withSandbox(async ({ url }) => {
-      const res = await request(url)
-        .post('/token')
-        .type('form')
-        .send({
-          grant_type: 'refresh_token',
-          client_id: 'id',
-          client_secret: 'secret',
-          refresh_token: 'sandbox-refresh-token',
-        });
+      const res = await request(url).post('/token').type('form').send({
+        grant_type: 'refresh_token',
+        client_id: 'id',
+        client_secret: 'secret',
+        refresh_token: 'sandbox-refresh-token',
+      });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
         access_token: expect.stringMatching(/^ya29\./),

@@ -5,15 +5,12 @@ import { base64url, buildMime, gmailClient, listMessages, rejectionOf, withSandb
 const mime = buildMime({ to: 'zoe@example.com', subject: 'Receipt', text: 'Thanks' });
 
 async function accessToken(url: string): Promise<string> {
-  const res = await request(url)
-    .post('/token')
-    .type('form')
-    .send({
-      grant_type: 'refresh_token',
-      client_id: 'id',
-      client_secret: 's',
-      refresh_token: 'sandbox-refresh-token',
-    });
+  const res = await request(url).post('/token').type('form').send({
+    grant_type: 'refresh_token',
+    client_id: 'id',
+    client_secret: 's',
+    refresh_token: 'sandbox-refresh-token',
+  });
   return (res.body as { access_token: string }).access_token;
 }
 
