@@ -38,7 +38,8 @@ const SECRETS = {
   STRIPE_WEBHOOK_SECRET: webhookSecret,
   GMAIL_CLIENT_ID: 'container-check',
   GMAIL_CLIENT_SECRET: 'container-check',
-  GMAIL_REFRESH_TOKEN: 'container-check',
+  // The refresh token the Gmail sandbox grants (it answers invalid_grant to any other, as Google does).
+  GMAIL_REFRESH_TOKEN: 'sandbox-refresh-token',
 };
 const signingKeyOf = (name: keyof typeof keys.services) =>
   `SERVICE_SIGNING_KEY=${keys.services[name].privateKey}`;
@@ -69,6 +70,8 @@ const SETTINGS: Record<(typeof IMAGES)[number], string[]> = {
     'GMAIL_REFRESH_TOKEN',
     'GMAIL_API_URL=http://127.0.0.1:8025',
     'GMAIL_TOKEN_URL=http://127.0.0.1:8025/token',
+    // Required with credentials, and checked against the sandbox mailbox at start.
+    'GMAIL_SENDER=Shop <no-reply@shop.local>',
     'NOTIFICATION_DB_PATH=/data/notifications.sqlite',
   ],
   'payment-service': [

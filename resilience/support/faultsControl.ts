@@ -14,6 +14,11 @@ export interface GmailFault {
   count?: number;
   delay_ms?: number;
   status?: number;
+  /** errors[0].reason, e.g. userRateLimitExceeded (quota) or insufficientPermissions. */
+  reason?: string;
+  retry_after_s?: number;
+  /** Only this Gmail method, e.g. 'drafts.send' or 'drafts.get'. */
+  operation?: string;
 }
 
 async function expectOk(what: string, res: Promise<{ status: number; body: unknown }>): Promise<void> {
@@ -36,6 +41,10 @@ export function faultControls(shop: TestStack) {
     clearStripe: () => expectOk('clearing Stripe faults', call('DELETE', stripe('/_sandbox/faults'))),
     gmail: (fault: GmailFault) =>
       expectOk('arming a Gmail fault', call('POST', gmail('/api/faults'), { body: fault })),
+    /** Gmail faults still armed (one disappears once its count is used up). */
+    gmailArmed: async () =>
+      (await call<{ faults: { mode: string; remaining: number | null }[] }>('GET', gmail('/api/faults'))).body
+        .faults,
     clearGmail: () => expectOk('clearing Gmail faults', call('DELETE', gmail('/api/faults'))),
     async clearAll() {
       await Promise.all([this.clearStripe(), this.clearGmail()]);

@@ -9,7 +9,8 @@ let client: ShopClient;
 let faults: FaultControls;
 
 beforeAll(async () => {
-  shop = await startTestStack();
+  // A failed draft lookup (403) is a configuration problem: retried every 0.5-2 s here, not minutes.
+  shop = await startTestStack({ NOTIFY_BLOCKED_RETRY_BASE_MS: '500', NOTIFY_BLOCKED_RETRY_MAX_MS: '2000' });
   client = shopClient(shop);
   faults = faultControls(shop);
 });
@@ -101,5 +102,52 @@ describe('crash recovery: processes killed with SIGKILL mid-flow', () => {
     await shop.stack.restart('notification-service');
 
     await expectPaidOnce(cat, order.id);
+  });
+
+  it('when the notification-service is killed while Gmail sends the receipt and the draft lookup then fails, nothing is sent blind and the receipt ends sent once', async () => {
+    const dan = await client.customer('crash');
+    const order = await client.createOrder(dan, 1, 7);
+    // The welcome mail first, so the fault below hits the receipt's send.
+    await eventually(
+      'the welcome mail',
+      async () => (await client.mails()).some((m) => m.to.includes(dan.email)),
+      30_000,
+    );
+    // Gmail sends the receipt's draft 2 s after it was asked; the service is killed meanwhile.
+    await faults.gmail({ mode: 'slow', delay_ms: 2_000, count: 1, operation: 'drafts.send' });
+    expect((await client.payOrder(dan, order.id, 'pm_card_visa')).status).toBe(200);
+    await eventually(
+      'Gmail to be sending the draft',
+      async () => (await faults.gmailArmed()).length === 0,
+      30_000,
+    );
+    await shop.stack.kill('notification-service');
+    await eventually(
+      'Gmail to have sent it',
+      async () => (await client.receiptsFor(dan.email, order.id)).length === 1,
+      30_000,
+    );
+    // The restarted service cannot look the draft up (403), though it could send.
+    await faults.gmail({
+      mode: 'error',
+      status: 403,
+      reason: 'insufficientPermissions',
+      operation: 'drafts.get',
+    });
+    await shop.stack.restart('notification-service');
+    await eventually(
+      'the restarted service to try the draft lookup',
+      async () => /403/.test((await client.notificationsOf(dan, order.id))[0]?.last_error ?? ''),
+      60_000,
+    );
+    expect(await client.receiptsFor(dan.email, order.id), 'nothing sent blind').toHaveLength(1);
+
+    await faults.clearGmail();
+    await eventually(
+      'the draft check to settle the receipt',
+      async () => (await client.notificationsOf(dan, order.id))[0]?.status === 'sent',
+      60_000,
+    );
+    await expectPaidOnce(dan, order.id);
   });
 });

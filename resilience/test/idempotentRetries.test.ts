@@ -13,7 +13,6 @@ let faults: FaultControls;
 beforeAll(async () => {
   shop = await startTestStack({
     STRIPE_TIMEOUT_MS: '3000',
-    NOTIFY_MAX_ATTEMPTS: '100',
     NOTIFY_RETRY_MAX_MS: '1000',
   });
   client = shopClient(shop);

@@ -10,11 +10,12 @@ let faults: FaultControls;
 
 beforeAll(async () => {
   shop = await startTestStack({
-    // A Stripe timeout costs 1.5 s per try instead of 10 s; mails are retried often and long enough
-    // to outlast the outages below (the defaults give up after 8 tries).
+    // A Stripe timeout costs 1.5 s per try instead of 10 s; mails are retried at most 1 s apart, and
+    // a configuration problem (invalid_grant) every 200 ms to 1 s instead of every 1 min to 3 h.
     STRIPE_TIMEOUT_MS: '1500',
-    NOTIFY_MAX_ATTEMPTS: '100',
     NOTIFY_RETRY_MAX_MS: '1000',
+    NOTIFY_BLOCKED_RETRY_BASE_MS: '200',
+    NOTIFY_BLOCKED_RETRY_MAX_MS: '1000',
   });
   client = shopClient(shop);
   faults = faultControls(shop);

@@ -123,8 +123,8 @@ describe.skipIf(problem)('storage faults: full disks, a locked file, a read-only
   it('when the disk fills while Gmail takes a receipt, the receipt is not reported sent before that is saved, and after space is freed it is recorded sent with 1 mail (no second copy)', async () => {
     const bob = await client.customer('disk');
     const order = await client.createOrder(bob, 1, 12.5);
-    // Gmail takes the receipt 3 s after it was asked: the disk fills in between.
-    await faults.gmail({ mode: 'slow', delay_ms: 3_000 });
+    // Gmail sends the receipt's draft 3 s after it was asked: the disk fills in between.
+    await faults.gmail({ mode: 'slow', delay_ms: 3_000, operation: 'drafts.send' });
     expect((await client.payOrder(bob, order.id, 'pm_card_visa')).status).toBe(200);
     await eventually(
       'the receipt to be on its way to Gmail',

@@ -5,4 +5,6 @@ import { envPort } from '@shop/shared/startup';
 export const gmailSandboxEnv = z.object({
   GMAIL_SANDBOX_PORT: envPort(8025),
   HOST: z.string().min(1).default('127.0.0.1'),
+  /** The sandbox mailbox's address: what it lists in sendAs and sends From. */
+  GMAIL_SANDBOX_ACCOUNT: z.string().trim().email().default('no-reply@shop.local'),
 });

@@ -4,10 +4,16 @@ import { startGmailSandbox } from './server.ts';
 
 // `pnpm --filter @shop/gmail-sandbox start` (compiled) or `dev` (TypeScript, restarts on change).
 await runMain(async () => {
-  const { GMAIL_SANDBOX_PORT: port, HOST: host } = loadConfig(gmailSandboxEnv);
-  const sandbox = await startGmailSandbox({ port, host }).catch((error: unknown) => {
-    throw listenFailure(error, { port, host, portVariable: 'GMAIL_SANDBOX_PORT' });
-  });
+  const {
+    GMAIL_SANDBOX_PORT: port,
+    HOST: host,
+    GMAIL_SANDBOX_ACCOUNT: address,
+  } = loadConfig(gmailSandboxEnv);
+  const sandbox = await startGmailSandbox({ port, host, account: { address, aliases: [] } }).catch(
+    (error: unknown) => {
+      throw listenFailure(error, { port, host, portVariable: 'GMAIL_SANDBOX_PORT' });
+    },
+  );
   console.log(
     `gmail-sandbox: inbox at ${sandbox.url}/ (token URL ${sandbox.url}/token, rootUrl ${sandbox.url}/)`,
   );

@@ -11,14 +11,40 @@ export interface StoredMessage extends DecodedMessage {
   raw: Buffer;
 }
 
-/** Gmail ids are 16 lower-case hex digits. */
+/** Gmail message, thread and draft ids: 16 lower-case hex digits (draft ids get an `r` prefix). */
 export function newMessageId(): string {
   return randomBytes(8).toString('hex');
 }
 
-/** Every accepted message, in memory, newest first. */
+/** A draft waiting to be sent: its stable id, and the message it holds (labelled DRAFT). */
+export interface StoredDraft {
+  id: string;
+  message: { id: string; threadId: string; labelIds: string[]; raw: Buffer };
+}
+
+/** Every accepted message, in memory, newest first; and the drafts not sent yet. */
 export class MessageStore {
   private messages: StoredMessage[] = [];
+  private readonly drafts = new Map<string, StoredDraft>();
+
+  addDraft(draft: StoredDraft): void {
+    this.drafts.set(draft.id, draft);
+  }
+
+  getDraft(id: string): StoredDraft | undefined {
+    return this.drafts.get(id);
+  }
+
+  /** Removes the draft and answers it, or undefined when there is none (sent or deleted). */
+  takeDraft(id: string): StoredDraft | undefined {
+    const draft = this.drafts.get(id);
+    this.drafts.delete(id);
+    return draft;
+  }
+
+  draftCount(): number {
+    return this.drafts.size;
+  }
 
   add(message: StoredMessage): void {
     this.messages.unshift(message);
@@ -40,5 +66,6 @@ export class MessageStore {
 
   clear(): void {
     this.messages = [];
+    this.drafts.clear();
   }
 }

@@ -1,81 +1,85 @@
 import express, { Router, type Request, type Response } from 'express';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { AccessTokens } from './access-tokens.ts';
+import type { SandboxAccount } from './account.ts';
 import { decodeMessage } from './decode-message.ts';
-import type { Faults } from './faults.ts';
-import { defaultServerErrorMessage, sendGoogleError } from './google-errors.ts';
+import { gmailCall, type GmailCallDeps } from './gmail-call.ts';
+import { messageRef } from './gmail-types.ts';
+import { sendGoogleError } from './google-errors.ts';
 import { newMessageId, type MessageStore } from './message-store.ts';
+import { asGmailSendsIt } from './outgoing-headers.ts';
+import { ENDPOINT_SCOPES } from './scopes.ts';
 import { jsonPayload, uploadPayload, type SendPayload } from './upload-body.ts';
 
 // Gmail accepts messages up to 35 MB through the upload path.
-const MAX_MESSAGE_SIZE = '36mb';
+export const MAX_MESSAGE_SIZE = '36mb';
 
-// Google's wording, so the rejected gaxios error reads as it would against gmail.googleapis.com.
-const MISSING_CREDENTIALS =
-  'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.';
-const INVALID_CREDENTIALS =
-  'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.';
-
-export interface SendDependencies {
-  tokens: AccessTokens;
-  faults: Faults;
+export interface SendDependencies extends GmailCallDeps {
   store: MessageStore;
+  account: SandboxAccount;
 }
 
-export function isAuthorized(req: Request, res: Response, tokens: AccessTokens): boolean {
-  const match = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-  if (match?.[1] && tokens.isValid(match[1])) return true;
-  res.set(
-    'WWW-Authenticate',
-    `Bearer realm="https://accounts.google.com/"${match ? ', error="invalid_token"' : ''}`,
-  );
-  if (match) sendGoogleError(res, 401, INVALID_CREDENTIALS, 'Invalid Credentials');
-  else sendGoogleError(res, 401, MISSING_CREDENTIALS, 'Login Required.');
-  return false;
+/** The RFC 822 bytes of a request, or a 400 answered in Google's words (then undefined). */
+export function requireRaw(payload: SendPayload, res: Response): Buffer | undefined {
+  if (payload.invalidRaw) {
+    sendGoogleError(res, 400, "Invalid value at 'message.raw' (TYPE_BYTES), Base64 decoding failed");
+    return undefined;
+  }
+  if (!payload.raw || payload.raw.length === 0) {
+    sendGoogleError(
+      res,
+      400,
+      "'raw' RFC822 payload message string or uploading message via /upload/* URL required",
+    );
+    return undefined;
+  }
+  return payload.raw;
 }
 
-export function sendRouter({ tokens, faults, store }: SendDependencies): Router {
+/**
+ * Sends a message as Gmail does (From and Message-ID as Gmail would set them) and stores it under
+ * SENT; answers the Message resource, or undefined after answering 400 for a message with no recipient.
+ */
+export async function deliver(
+  { store, account }: Pick<SendDependencies, 'store' | 'account'>,
+  res: Response,
+  message: { raw: Buffer; threadId: string | undefined; userId: string },
+) {
+  const raw = asGmailSendsIt(message.raw, account);
+  const decoded = await decodeMessage(raw);
+  if (decoded.recipients.length === 0) {
+    sendGoogleError(res, 400, 'Recipient address required');
+    return undefined;
+  }
+  const id = newMessageId();
+  // Gmail keeps a given threadId only when that thread exists; otherwise the message starts its own.
+  const threadId = message.threadId && store.hasThread(message.threadId) ? message.threadId : id;
+  const labelIds = ['SENT'];
+  store.add({
+    ...decoded,
+    id,
+    threadId,
+    labelIds,
+    userId: message.userId,
+    receivedAt: new Date().toISOString(),
+    raw,
+  });
+  return messageRef({ id, threadId, labelIds });
+}
+
+export function sendRouter(deps: SendDependencies): Router {
   const router = Router();
 
-  const send = (readPayload: (req: Request) => SendPayload) => async (req: Request, res: Response) => {
-    if (!isAuthorized(req, res, tokens)) return;
-    const slow = faults.take('slow');
-    if (slow) await sleep(slow.delay_ms ?? 0);
-    const error = faults.take('error');
-    if (error) {
-      const status = error.status ?? 503;
-      return sendGoogleError(res, status, defaultServerErrorMessage(status));
-    }
-
-    const payload = readPayload(req);
-    if (payload.invalidRaw) {
-      return sendGoogleError(res, 400, "Invalid value at 'message.raw' (TYPE_BYTES), Base64 decoding failed");
-    }
-    if (!payload.raw || payload.raw.length === 0) {
-      return sendGoogleError(
-        res,
-        400,
-        "'raw' RFC822 payload message string or uploading message via /upload/* URL required",
-      );
-    }
-    const decoded = await decodeMessage(payload.raw);
-    if (decoded.recipients.length === 0) return sendGoogleError(res, 400, 'Recipient address required');
-
-    const id = newMessageId();
-    // Gmail keeps a given threadId only when that thread exists; otherwise the message starts its own.
-    const threadId = payload.threadId && store.hasThread(payload.threadId) ? payload.threadId : id;
-    const labelIds = ['SENT'];
-    store.add({
-      ...decoded,
-      id,
-      threadId,
-      labelIds,
-      userId: String(req.params.userId),
-      receivedAt: new Date().toISOString(),
-      raw: payload.raw,
+  const send = (readPayload: (req: Request) => SendPayload) =>
+    gmailCall(deps, 'messages.send', ENDPOINT_SCOPES.messagesSend, async (req, res) => {
+      const payload = readPayload(req);
+      const raw = requireRaw(payload, res);
+      if (!raw) return;
+      const sent = await deliver(deps, res, {
+        raw,
+        threadId: payload.threadId,
+        userId: String(req.params.userId),
+      });
+      if (sent) res.json(sent);
     });
-    res.json({ id, threadId, labelIds });
-  };
 
   router.post(
     '/gmail/v1/users/:userId/messages/send',

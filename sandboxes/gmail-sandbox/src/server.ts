@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
+import type { SandboxAccount } from './account.ts';
 import { createGmailSandbox } from './app.ts';
 
 export interface GmailSandboxOptions {
@@ -7,6 +8,8 @@ export interface GmailSandboxOptions {
   port?: number;
   /** Defaults to 127.0.0.1: the sandbox accepts any credentials, so it stays on loopback. */
   host?: string;
+  /** The mailbox mail is sent from (its address and verified aliases); no-reply@shop.local by default. */
+  account?: SandboxAccount;
 }
 
 export interface RunningGmailSandbox {
@@ -18,7 +21,7 @@ export interface RunningGmailSandbox {
 }
 
 export async function startGmailSandbox(options: GmailSandboxOptions = {}): Promise<RunningGmailSandbox> {
-  const app = createGmailSandbox();
+  const app = createGmailSandbox({ account: options.account });
   const host = options.host ?? '127.0.0.1';
   const server = app.listen(options.port ?? 0, host);
   // Express 5.1 does not hand listen errors (EADDRINUSE) to the callback, so wait on the events.

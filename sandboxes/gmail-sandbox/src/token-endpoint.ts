@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
-import { ACCESS_TOKEN_LIFETIME_SECONDS, GMAIL_SEND_SCOPE, type AccessTokens } from './access-tokens.ts';
+import { ACCESS_TOKEN_LIFETIME_SECONDS, type AccessTokens } from './access-tokens.ts';
 import type { Faults } from './faults.ts';
+import type { RefreshTokens } from './refresh-tokens.ts';
 
 // Google's token endpoint answers OAuth errors as flat {error, error_description} (RFC 6749 §5.2),
 // not in the {error:{code,...}} shape of the Gmail API.
@@ -32,7 +33,7 @@ function field(body: unknown, name: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-export function tokenRouter(tokens: AccessTokens, faults: Faults): Router {
+export function tokenRouter(tokens: AccessTokens, refreshTokens: RefreshTokens, faults: Faults): Router {
   const router = Router();
   router.post('/token', (req, res) => {
     const body: unknown = req.body;
@@ -54,11 +55,14 @@ export function tokenRouter(tokens: AccessTokens, faults: Faults): Router {
     if (faults.take('invalid_grant')) {
       return oauthError(res, 400, 'invalid_grant', 'Token has been expired or revoked.');
     }
+    // Google answers a refresh token it never issued with invalid_grant, as it does a revoked one.
+    const scopes = refreshTokens.scopesOf(refreshToken);
+    if (!scopes) return oauthError(res, 400, 'invalid_grant', 'Bad Request');
     res.set('Cache-Control', 'no-cache, no-store, max-age=0, must-revalidate').json({
-      access_token: tokens.issue(clientId),
+      access_token: tokens.issue(clientId, scopes),
       expires_in: ACCESS_TOKEN_LIFETIME_SECONDS,
       token_type: 'Bearer',
-      scope: GMAIL_SEND_SCOPE,
+      scope: scopes.join(' '),
     });
   });
   return router;

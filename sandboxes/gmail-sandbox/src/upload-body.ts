@@ -11,7 +11,8 @@ export interface SendPayload {
 // Google's `format: byte` fields take base64url or standard base64, padded or not.
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
-function fromMessageResource(resource: unknown): SendPayload {
+/** The `raw` and `threadId` of a Gmail Message resource. */
+export function messagePayload(resource: unknown): SendPayload {
   if (typeof resource !== 'object' || resource === null) return { raw: undefined, threadId: undefined };
   const { raw, threadId } = resource as Record<string, unknown>;
   const thread = typeof threadId === 'string' && threadId !== '' ? threadId : undefined;
@@ -24,7 +25,7 @@ function fromMessageResource(resource: unknown): SendPayload {
 
 /** POST /gmail/v1/users/:userId/messages/send with a JSON Message resource. */
 export function jsonPayload(req: Request): SendPayload {
-  return fromMessageResource(req.body);
+  return messagePayload(req.body);
 }
 
 /**
@@ -46,7 +47,7 @@ export function uploadPayload(req: Request): SendPayload {
   } catch {
     resource = {};
   }
-  return { ...fromMessageResource(resource), raw: media.body };
+  return { ...messagePayload(resource), raw: media.body };
 }
 
 function boundaryOf(contentType: string): string | undefined {

@@ -7,24 +7,33 @@ const raw = base64url(buildMime({ to: 'zoe@example.com', subject: 'Hi', text: 'x
 describe('token endpoint', () => {
   it('when a refresh grant has every field, it answers a Bearer access token for 3599 seconds', async () => {
     await withSandbox(async ({ url }) => {
-      const res = await request(url)
-        .post('/token')
-        .type('form')
-        .send({ grant_type: 'refresh_token', client_id: 'id', client_secret: 'secret', refresh_token: 'rt' });
+      const res = await request(url).post('/token').type('form').send({
+        grant_type: 'refresh_token',
+        client_id: 'id',
+        client_secret: 'secret',
+        refresh_token: 'sandbox-refresh-token',
+      });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
         access_token: expect.stringMatching(/^ya29\./),
         expires_in: 3599,
         token_type: 'Bearer',
-        scope: 'https://www.googleapis.com/auth/gmail.send',
+        scope:
+          'https://www.googleapis.com/auth/gmail.compose https://www.googleapis.com/auth/gmail.settings.basic',
       });
     });
   });
 
   it.each([
-    ['grant_type', { client_id: 'id', client_secret: 's', refresh_token: 'rt' }],
-    ['client_id', { grant_type: 'refresh_token', client_secret: 's', refresh_token: 'rt' }],
-    ['client_secret', { grant_type: 'refresh_token', client_id: 'id', refresh_token: 'rt' }],
+    ['grant_type', { client_id: 'id', client_secret: 's', refresh_token: 'sandbox-refresh-token' }],
+    [
+      'client_id',
+      { grant_type: 'refresh_token', client_secret: 's', refresh_token: 'sandbox-refresh-token' },
+    ],
+    [
+      'client_secret',
+      { grant_type: 'refresh_token', client_id: 'id', refresh_token: 'sandbox-refresh-token' },
+    ],
     ['refresh_token', { grant_type: 'refresh_token', client_id: 'id', client_secret: 's' }],
   ])('when %s is missing, it answers 400 invalid_request naming it', async (missing, form) => {
     await withSandbox(async ({ url }) => {
@@ -57,7 +66,7 @@ describe('token endpoint', () => {
         .post('/token')
         .auth('id', 'secret')
         .type('form')
-        .send({ grant_type: 'refresh_token', refresh_token: 'rt' });
+        .send({ grant_type: 'refresh_token', refresh_token: 'sandbox-refresh-token' });
       expect(res.status).toBe(200);
     });
   });
@@ -82,7 +91,7 @@ describe('send authentication', () => {
 
   it('when the gmail client holds a stale access token and a refresh token, it refreshes at /token after the 401 and the send succeeds', async () => {
     await withSandbox(async ({ url }) => {
-      const client = gmailClient(url, { access_token: 'ya29.stale', refresh_token: 'rt' });
+      const client = gmailClient(url, { access_token: 'ya29.stale', refresh_token: 'sandbox-refresh-token' });
       const res = await client.users.messages.send({ userId: 'me', requestBody: { raw } });
       expect(res.status).toBe(200);
       expect(await listMessages(url)).toHaveLength(1);

@@ -1,9 +1,15 @@
 import { auth, gmail, type gmail_v1 } from '@googleapis/gmail';
-import { startGmailSandbox, type RunningGmailSandbox } from '../src/index.ts';
+import { startGmailSandbox, type RunningGmailSandbox, type SandboxAccount } from '../src/index.ts';
+
+/** The mailbox most tests send from: the From of buildMime's callers is this address. */
+export const TEST_ACCOUNT: SandboxAccount = { address: 'shop@example.com', aliases: ['billing@example.com'] };
 
 /** Starts a sandbox on 127.0.0.1 and a free port, runs the test body, and always closes it. */
-export async function withSandbox(body: (sandbox: RunningGmailSandbox) => Promise<void>): Promise<void> {
-  const sandbox = await startGmailSandbox({ port: 0, host: '127.0.0.1' });
+export async function withSandbox(
+  body: (sandbox: RunningGmailSandbox) => Promise<void>,
+  account: SandboxAccount = TEST_ACCOUNT,
+): Promise<void> {
+  const sandbox = await startGmailSandbox({ port: 0, host: '127.0.0.1', account });
   try {
     await body(sandbox);
   } finally {
@@ -122,6 +128,16 @@ export async function armFault(url: string, fault: Record<string, unknown>): Pro
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(fault),
   });
+}
+
+/** Lets `refreshToken` be exchanged for an access token with these scopes (and no others). */
+export async function grantScopes(url: string, refreshToken: string, scopes: string[]): Promise<void> {
+  const res = await fetch(`${url}/api/refresh-tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ refresh_token: refreshToken, scopes }),
+  });
+  if (res.status !== 201) throw new Error(`granting scopes answered ${res.status}`);
 }
 
 /** The rejection of a gaxios call, as the caller sees it. */

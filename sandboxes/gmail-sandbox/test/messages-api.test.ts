@@ -5,10 +5,12 @@ import { base64url, buildMime, gmailClient, listMessages, rejectionOf, withSandb
 const mime = buildMime({ to: 'zoe@example.com', subject: 'Receipt', text: 'Thanks' });
 
 async function accessToken(url: string): Promise<string> {
-  const res = await request(url)
-    .post('/token')
-    .type('form')
-    .send({ grant_type: 'refresh_token', client_id: 'id', client_secret: 's', refresh_token: 'rt' });
+  const res = await request(url).post('/token').type('form').send({
+    grant_type: 'refresh_token',
+    client_id: 'id',
+    client_secret: 's',
+    refresh_token: 'sandbox-refresh-token',
+  });
   return (res.body as { access_token: string }).access_token;
 }
 
@@ -67,7 +69,7 @@ describe('send validation', () => {
 });
 
 describe('message listing API', () => {
-  it('when a message is fetched by id, it comes back decoded, and ?format=raw returns the exact MIME that was sent', async () => {
+  it('when a message is fetched by id, it comes back decoded, and ?format=raw returns the MIME as Gmail sent it: the client’s body, From and Message-ID as Gmail sets them', async () => {
     await withSandbox(async ({ url }) => {
       const sent = await gmailClient(url).users.messages.send({
         userId: 'me',
@@ -86,7 +88,11 @@ describe('message listing API', () => {
       const raw = await fetch(`${url}/api/messages/${sent.data.id}?format=raw`);
       expect(raw.status).toBe(200);
       expect(raw.headers.get('content-type')).toMatch(/^message\/rfc822/);
-      expect(await raw.text()).toBe(mime);
+      const sentMime = await raw.text();
+      const body = mime.slice(mime.indexOf('\r\n\r\n'));
+      expect(sentMime.endsWith(body)).toBe(true);
+      expect(sentMime).toMatch(/^From: shop@example\.com\r\n/);
+      expect(sentMime).toMatch(/\r\nMessage-ID: <[\w-]+@mail\.gmail\.com>\r\n\r\n/);
     });
   });
 

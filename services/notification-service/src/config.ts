@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { authEnv, baseEnv, dataPath, envInt, envPort, envUrl, loadConfig } from '@shop/shared';
 
-/** The local Gmail sandbox, used whenever no Gmail OAuth credentials are configured. */
+/** The local Gmail sandbox, used whenever no Gmail OAuth credentials are configured (not in production). */
 const SANDBOX_GMAIL_URL = 'http://127.0.0.1:8025';
+/** The sandbox mailbox's own address (its default GMAIL_SANDBOX_ACCOUNT), so development needs no setting. */
 const DEFAULT_SENDER = 'Shop <no-reply@shop.local>';
 const REAL_GMAIL_API_URL = 'https://gmail.googleapis.com';
 const REAL_GMAIL_TOKEN_URL = 'https://oauth2.googleapis.com/token';
@@ -35,29 +36,60 @@ export const configSchema = z
     GMAIL_CLIENT_ID: optionalText,
     GMAIL_CLIENT_SECRET: optionalText,
     GMAIL_REFRESH_TOKEN: optionalText,
-    GMAIL_SENDER: z
-      .string()
-      .trim()
-      .default(DEFAULT_SENDER)
-      .refine((v) => /^[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>$|^[^\s<>@]+@[^\s<>@]+$/.test(v), {
-        message: 'must be an address such as "Shop <no-reply@example.com>"',
-      }),
+    /** Required with real Gmail credentials (no default can be an address of their account). */
+    GMAIL_SENDER: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z
+        .string()
+        .trim()
+        .refine((v) => /^[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>$|^[^\s<>@]+@[^\s<>@]+$/.test(v), {
+          message: 'must be an address such as "Shop <no-reply@example.com>"',
+        })
+        .optional(),
+    ),
     GMAIL_API_URL: optionalUrl,
     GMAIL_TOKEN_URL: optionalUrl,
     /** Timeout of each Gmail call the worker makes (token refresh included), and of each token request. */
     GMAIL_SEND_TIMEOUT_MS: envInt(10_000, 100, 120_000),
     /** Timeout of the one Gmail try made while the notify caller waits. */
     NOTIFY_INLINE_SEND_TIMEOUT_MS: envInt(2_000, 100, 60_000),
-    /** Tries before a mail is marked failed. */
-    NOTIFY_MAX_ATTEMPTS: envInt(8, 1, 100),
-    /** The first retry's delay, doubled after each further failed try, up to NOTIFY_RETRY_MAX_MS. */
+    /** While Gmail is unavailable: the first retry's delay, doubled per failed try, up to the max. */
     NOTIFY_RETRY_BASE_MS: envInt(1_000, 1, 3_600_000),
     NOTIFY_RETRY_MAX_MS: envInt(300_000, 1, 86_400_000),
+    /** While blocked by quota or configuration: the same, on a slower schedule (1 min up to 3 h). */
+    NOTIFY_BLOCKED_RETRY_BASE_MS: envInt(60_000, 1, 86_400_000),
+    NOTIFY_BLOCKED_RETRY_MAX_MS: envInt(10_800_000, 1, 86_400_000),
+    /** A mail not sent this long after it became due is given up (and reported to operators). */
+    NOTIFICATION_GIVE_UP_AFTER_HOURS: z
+      .string()
+      .default('48')
+      .refine((v) => /^\d+(\.\d+)?$/.test(v) && Number(v) > 0 && Number(v) <= 8760, {
+        message: 'must be a number of hours above 0 and at most 8760 (e.g. 48 or 0.5)',
+      })
+      .transform(Number),
     /** Pause between the worker's passes over the due mails. */
     NOTIFY_WORKER_INTERVAL_MS: envInt(500, 10, 600_000),
   })
   .superRefine((env, ctx) => {
     const set = CREDENTIALS.filter((name) => env[name] !== undefined);
+    if (set.length === 0 && env.NODE_ENV === 'production') {
+      // Production never falls back to the sandbox: the one-line error names the variable to set.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GMAIL_CLIENT_ID'],
+        message:
+          'must be set in production, with GMAIL_CLIENT_SECRET and GMAIL_REFRESH_TOKEN (without them mail would go to the local Gmail sandbox)',
+      });
+    }
+    if (set.length === CREDENTIALS.length && env.GMAIL_SENDER === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GMAIL_SENDER'],
+        message: "must be set with real Gmail credentials: the account's address or a verified send-as alias",
+      });
+    } else if (env.NODE_ENV === 'production' && env.GMAIL_SENDER === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['GMAIL_SENDER'], message: 'must be set in production' });
+    }
     if (set.length > 0 && set.length < CREDENTIALS.length) {
       for (const name of CREDENTIALS.filter((n) => env[n] === undefined)) {
         ctx.addIssue({
@@ -92,7 +124,7 @@ export function gmailSettings(env: {
   GMAIL_CLIENT_ID?: string;
   GMAIL_CLIENT_SECRET?: string;
   GMAIL_REFRESH_TOKEN?: string;
-  GMAIL_SENDER: string;
+  GMAIL_SENDER?: string;
   GMAIL_API_URL?: string;
   GMAIL_TOKEN_URL?: string;
 }): GmailSettings {
@@ -104,7 +136,7 @@ export function gmailSettings(env: {
       clientId,
       clientSecret,
       refreshToken: token,
-      sender: env.GMAIL_SENDER,
+      sender: env.GMAIL_SENDER ?? DEFAULT_SENDER,
       sandbox: false,
     };
   }
@@ -115,7 +147,7 @@ export function gmailSettings(env: {
     clientId: 'sandbox-client',
     clientSecret: 'sandbox-secret',
     refreshToken: 'sandbox-refresh-token',
-    sender: env.GMAIL_SENDER,
+    sender: env.GMAIL_SENDER ?? DEFAULT_SENDER,
     sandbox: true,
   };
 }

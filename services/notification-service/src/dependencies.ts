@@ -11,6 +11,7 @@ import type { Config } from './config.ts';
 import type { NotificationStore } from './data/notificationStore.ts';
 import { openNotificationStore } from './data/sqliteNotificationStore.ts';
 import { createDelivery, type Delivery, type DeliveryDeps } from './domain/delivery.ts';
+import type { Mailer } from './domain/mailer.ts';
 import { createNotifier, type Notifier } from './domain/notifier.ts';
 import { createDeliveryWorker } from './domain/worker.ts';
 
@@ -19,6 +20,8 @@ export interface Dependencies extends ServiceBasics<Config> {
   store: NotificationStore;
   /** The notify use case and the user's reads of their notifications. */
   notifier: Notifier;
+  /** Gmail, through the official client (drafts, and the send-as check at start). */
+  mailer: Mailer;
   /** Delivery tries; `runDue()` tries every mail that is due now, once. */
   delivery: Delivery;
   /** Retries due mails in the background; built stopped (main.ts starts it after listening). */
@@ -40,7 +43,7 @@ export function buildDependencies(config: Config, given: { logger?: Logger } = {
 
   const outcomes = metrics.counter(
     'notifications_total',
-    'Notifications by type and outcome: sent, queued (for a retry), skipped (muted), failed.',
+    'Notifications by type and outcome: sent, queued (for a retry), skipped (muted), failed (refused by Gmail), gave_up (not sent within NOTIFICATION_GIVE_UP_AFTER_HOURS: an operator must look).',
     ['type', 'status'],
   );
   const recordOutcome: DeliveryDeps['recordOutcome'] = (type, status) => outcomes.inc({ type, status });
@@ -57,8 +60,12 @@ export function buildDependencies(config: Config, given: { logger?: Logger } = {
     store,
     mailer,
     settings: {
-      maxAttempts: config.NOTIFY_MAX_ATTEMPTS,
       retry: { baseMs: config.NOTIFY_RETRY_BASE_MS, maxMs: config.NOTIFY_RETRY_MAX_MS },
+      blockedRetry: {
+        baseMs: config.NOTIFY_BLOCKED_RETRY_BASE_MS,
+        maxMs: config.NOTIFY_BLOCKED_RETRY_MAX_MS,
+      },
+      giveUpAfterMs: config.NOTIFICATION_GIVE_UP_AFTER_HOURS * 3_600_000,
       sendTimeoutMs: config.GMAIL_SEND_TIMEOUT_MS,
     },
     logger,
@@ -81,6 +88,7 @@ export function buildDependencies(config: Config, given: { logger?: Logger } = {
   return {
     ...basics,
     store,
+    mailer,
     notifier,
     delivery,
     worker,

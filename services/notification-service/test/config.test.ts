@@ -11,8 +11,10 @@ describe('configuration', () => {
       USER_SERVICE_URL: 'http://127.0.0.1:3001',
       ORDER_SERVICE_URL: 'http://127.0.0.1:3002',
       NOTIFICATION_DB_PATH: dataPath('notification-service.sqlite'),
-      NOTIFY_MAX_ATTEMPTS: 8,
       NOTIFY_RETRY_BASE_MS: 1000,
+      NOTIFY_BLOCKED_RETRY_BASE_MS: 60_000,
+      NOTIFY_BLOCKED_RETRY_MAX_MS: 10_800_000,
+      NOTIFICATION_GIVE_UP_AFTER_HOURS: 48,
       NOTIFY_WORKER_INTERVAL_MS: 500,
     });
     expect(config.gmail).toEqual({
@@ -69,14 +71,42 @@ describe('configuration', () => {
     const attempt = () =>
       readConfig({
         NOTIFICATION_SERVICE_PORT: 'abc',
-        NOTIFY_MAX_ATTEMPTS: '0',
+        NOTIFICATION_GIVE_UP_AFTER_HOURS: '0',
         GMAIL_API_URL: 'ftp://x',
         GMAIL_SENDER: 'no address here',
       });
 
     expect(attempt).toThrow(/NOTIFICATION_SERVICE_PORT must be a whole number from 0 to 65535 \(got "abc"\)/);
-    expect(attempt).toThrow(/NOTIFY_MAX_ATTEMPTS must be a whole number from 1 to 100 \(got "0"\)/);
+    expect(attempt).toThrow(/NOTIFICATION_GIVE_UP_AFTER_HOURS must be a number of hours above 0/);
     expect(attempt).toThrow(/GMAIL_API_URL must be an http\(s\) URL \(got "ftp:\/\/x"\)/);
     expect(attempt).toThrow(/GMAIL_SENDER must be an address/);
+  });
+
+  it('when real Gmail credentials are set without GMAIL_SENDER, start-up stops with one line naming it', () => {
+    const attempt = () =>
+      readConfig({ GMAIL_CLIENT_ID: 'id', GMAIL_CLIENT_SECRET: 'secret', GMAIL_REFRESH_TOKEN: '1//refresh' });
+
+    expect(attempt).toThrow(
+      "Invalid configuration: GMAIL_SENDER must be set with real Gmail credentials: the account's address or a verified send-as alias (not set)",
+    );
+  });
+
+  it('when NODE_ENV is production and no Gmail credentials are set, start-up refuses the sandbox fallback, naming the variables', () => {
+    const attempt = () => readConfig({ NODE_ENV: 'production' });
+
+    expect(attempt).toThrow(/^Invalid configuration: GMAIL_CLIENT_ID must be set in production/);
+    expect(attempt).toThrow(/GMAIL_SENDER must be set in production \(not set\)/);
+  });
+
+  it('when NODE_ENV is production with credentials and a sender, it starts against real Gmail', () => {
+    const config = readConfig({
+      NODE_ENV: 'production',
+      GMAIL_CLIENT_ID: 'id',
+      GMAIL_CLIENT_SECRET: 'secret',
+      GMAIL_REFRESH_TOKEN: '1//refresh',
+      GMAIL_SENDER: 'Shop <shop@example.com>',
+    });
+
+    expect(config.gmail).toMatchObject({ sandbox: false, sender: 'Shop <shop@example.com>' });
   });
 });

@@ -68,9 +68,10 @@ describe('health, readiness and metrics', () => {
 
     expect(metrics).toMatch(/notifications_total\{[^}]*type="order_paid"[^}]*status="sent"[^}]*\} 1/);
     expect(metrics).toMatch(/notifications_total\{[^}]*type="welcome"[^}]*status="sent"[^}]*\} 1/);
-    // Two sends to Gmail, and the calls to the user- and order-service, each timed.
+    // Two mails to Gmail (a drafts.create and a drafts.send each), and the calls to the user- and
+    // order-service, each timed.
     expect(metrics).toMatch(
-      /http_client_request_duration_seconds_count\{[^}]*target="gmail",method="POST",status="200"[^}]*\} 2/,
+      /http_client_request_duration_seconds_count\{[^}]*target="gmail",method="POST",status="200"[^}]*\} 4/,
     );
     expect(metrics).toMatch(
       /http_client_request_duration_seconds_count\{[^}]*target="user-service"[^}]*status="200"[^}]*\} [1-9]/,

@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../config/loadConfig.ts';
@@ -83,7 +84,10 @@ export function resolveAuthKeys(
   let publicKey = pem(env, 'JWT_PUBLIC_KEY')?.value;
   let privateKey = pem(env, 'JWT_PRIVATE_KEY')?.value;
   const signing = pem(env, 'SERVICE_SIGNING_KEY');
-  const callerPems = callers.map((caller) => ({ caller, found: pem(env, PUBLIC_KEY_VARIABLES[caller]) }));
+  // A service that accepts its own tokens (an operator endpoint) verifies them with the public half
+  // of its signing key: nothing to configure.
+  const others = callers.filter((caller) => caller !== service);
+  const callerPems = others.map((caller) => ({ caller, found: pem(env, PUBLIC_KEY_VARIABLES[caller]) }));
 
   const missing = [
     !publicKey && 'JWT_PUBLIC_KEY',
@@ -113,6 +117,7 @@ export function resolveAuthKeys(
       ? checkedServiceKey(found.value, found.variable, 'public')
       : dev!.services[caller].publicKey;
   }
+  if (callers.includes(service)) callerKeys[service] = publicHalfOf(signingKey);
   return {
     publicKey,
     privateKey: needsPrivateKey ? privateKey : undefined,
@@ -121,4 +126,9 @@ export function resolveAuthKeys(
     callerKeys,
     fingerprintSecret: fingerprintSecretOf(signingKey),
   };
+}
+
+/** The public key (PEM) of a private key (PEM). */
+function publicHalfOf(privateKey: string): string {
+  return createPublicKey(createPrivateKey(privateKey)).export({ type: 'spki', format: 'pem' }).toString();
 }

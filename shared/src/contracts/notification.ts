@@ -93,6 +93,26 @@ export const notificationApi = defineApi({
         },
       },
     }),
+    resendNotification: endpoint({
+      operationId: 'resendNotification',
+      tag: 'notifications',
+      method: 'post',
+      path: '/api/notifications/:id/resend',
+      summary: 'Queue a failed mail again (operators)',
+      description:
+        "For operators, after fixing what made a mail fail (it gave up after NOTIFICATION_GIVE_UP_AFTER_HOURS, or Gmail refused it): the mail is queued again and the worker sends it. Only the notification-service's own service token is accepted: no other service sends mail, and whoever holds that token can send mail already. A mail still on its way answers as it is; a sent or skipped one is a 409, as no mail is ever sent twice.",
+      access: { services: ['notification-service'] },
+      idempotent: true,
+      params: IdParams,
+      responses: {
+        202: { description: 'Queued (again, or still): the worker sends it.', schema: Notification },
+        404: { description: 'No such notification.', codes: ['notification_not_found'] },
+        409: {
+          description: 'The mail was sent, or skipped because the user muted it.',
+          codes: ['notification_sent', 'notification_skipped'],
+        },
+      },
+    }),
     listNotifications: endpoint({
       operationId: 'listNotifications',
       tag: 'notifications',

@@ -7,15 +7,22 @@ export class GmailTimeout extends Error {
 
 // Errors that prove the request never reached the server.
 const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-// Server errors that may come after the message was accepted (a proxy timing out, a crash mid-way).
+// Server errors that may come after the call took effect (a proxy timing out, a crash mid-way).
 const MAYBE_DONE = new Set([500, 502, 504]);
+// 403 reasons Google uses for usage limits (domain usageLimits): quota, not permission.
+const QUOTA_REASONS = new Set([
+  'rateLimitExceeded',
+  'userRateLimitExceeded',
+  'dailyLimitExceeded',
+  'quotaExceeded',
+]);
 
 interface GaxiosLike {
   message?: string;
   code?: string | number;
   status?: number;
   config?: { url?: string | URL };
-  response?: { status?: number; data?: unknown };
+  response?: { status?: number; data?: unknown; headers?: unknown };
   cause?: unknown;
 }
 
@@ -36,53 +43,76 @@ function oauthError(data: unknown): { error: string; description?: string } | un
   return { error, description: typeof description === 'string' ? description : undefined };
 }
 
-function googleMessage(data: unknown): string | undefined {
-  const error = (data as { error?: { message?: unknown } } | undefined)?.error;
-  return typeof error?.message === 'string' ? error.message.slice(0, 200) : undefined;
+function googleError(data: unknown): { message?: string; reason?: string } {
+  const error = (data as { error?: { message?: unknown; errors?: { reason?: unknown }[] } } | undefined)
+    ?.error;
+  const reason = error?.errors?.[0]?.reason;
+  return {
+    message: typeof error?.message === 'string' ? error.message.slice(0, 200) : undefined,
+    reason: typeof reason === 'string' ? reason : undefined,
+  };
+}
+
+/** Retry-After in ms (seconds or an HTTP date), from gaxios's Headers or a plain object. */
+export function retryAfterMs(headers: unknown, now = Date.now()): number | undefined {
+  if (!headers || typeof headers !== 'object') return undefined;
+  const value =
+    typeof (headers as Headers).get === 'function'
+      ? (headers as Headers).get('retry-after')
+      : (headers as Record<string, unknown>)['retry-after'];
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** The HTTP status of a failed gaxios call, or undefined when no answer came. */
+export function gaxiosStatus(error: unknown): number | undefined {
+  const e = (error ?? {}) as GaxiosLike;
+  const status = e.response?.status ?? e.status;
+  return typeof status === 'number' ? status : undefined;
 }
 
 /** Sorts a failed gaxios / google-auth-library call into a MailFailure. */
 export function classifyGmailError(error: unknown, tokenUrl: string, timeoutMs: number): MailFailure {
   if (error instanceof MailerError) return error.failure;
   if (error instanceof GmailTimeout) {
-    return {
-      reason: `Gmail did not answer within ${timeoutMs} ms`,
-      retryable: true,
-      mayHaveSent: true,
-      configProblem: false,
-    };
+    return { reason: `Gmail did not answer within ${timeoutMs} ms`, kind: 'unavailable', mayHaveSent: true };
   }
   const e = (error ?? {}) as GaxiosLike;
-  const status = e.response?.status ?? e.status;
+  const status = gaxiosStatus(error);
   const url = e.config?.url ? String(e.config.url) : '';
   const oauth = oauthError(e.response?.data);
   if (url.startsWith(tokenUrl) || oauth || e.message === 'invalid_grant') {
-    // The token refresh failed, so no send was made.
+    // The token refresh failed, so no Gmail call was made.
     const code = oauth?.error ?? e.message ?? 'unknown';
-    const configProblem = status !== undefined && status >= 400 && status < 500;
+    const refused = status !== undefined && status >= 400 && status < 500;
     return {
       reason: `Gmail OAuth token refresh failed: ${code}${oauth?.description ? ` (${oauth.description})` : ''}`,
-      retryable: true,
+      kind: refused ? 'configuration' : 'unavailable',
       mayHaveSent: false,
-      configProblem,
     };
   }
   if (status === undefined) {
     const code = errorCode(error);
     return {
       reason: `Gmail could not be reached: ${code ?? e.message ?? 'unknown error'}`,
-      retryable: true,
+      kind: 'unavailable',
       mayHaveSent: !(code && NOT_CONNECTED.has(code)),
-      configProblem: false,
     };
   }
-  const reason = `Gmail answered ${status}: ${googleMessage(e.response?.data) ?? e.message ?? 'no message'}`;
-  if (status === 401 || status === 403) {
-    return { reason, retryable: true, mayHaveSent: false, configProblem: true };
+  const google = googleError(e.response?.data);
+  const detail = google.message ?? e.message ?? 'no message';
+  const reason = `Gmail answered ${status}${google.reason ? ` ${google.reason}` : ''}: ${detail}`;
+  const retryAfter = retryAfterMs(e.response?.headers);
+  const withRetryAfter = retryAfter === undefined ? {} : { retryAfterMs: retryAfter };
+  if (status === 429 || (status === 403 && google.reason && QUOTA_REASONS.has(google.reason))) {
+    return { reason, kind: 'quota', mayHaveSent: false, ...withRetryAfter };
   }
-  if (status === 429 || status >= 500) {
-    return { reason, retryable: true, mayHaveSent: MAYBE_DONE.has(status), configProblem: false };
+  if (status === 401 || status === 403) return { reason, kind: 'configuration', mayHaveSent: false };
+  if (status >= 500) {
+    return { reason, kind: 'unavailable', mayHaveSent: MAYBE_DONE.has(status), ...withRetryAfter };
   }
-  // Any other 4xx: Gmail refused this message, and sending it again would be refused again.
-  return { reason, retryable: false, mayHaveSent: false, configProblem: false };
+  // Any other 4xx: Gmail refused this request, and repeating it would be refused again.
+  return { reason, kind: 'refused', mayHaveSent: false };
 }

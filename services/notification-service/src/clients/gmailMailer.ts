@@ -1,8 +1,8 @@
 import { auth, gmail } from '@googleapis/gmail';
 import type { Logger, ServiceMetrics } from '@shop/shared';
 import type { GmailSettings } from '../config.ts';
-import { MailerError, type Mailer } from '../domain/mailer.ts';
-import { GmailTimeout, classifyGmailError } from './gmailErrors.ts';
+import { DRAFT_GONE, MailerError, type Mailer } from '../domain/mailer.ts';
+import { GmailTimeout, classifyGmailError, gaxiosStatus } from './gmailErrors.ts';
 
 // gaxios's own timeout is only a backstop: our deadline (which aborts the call) always ends it first.
 const BACKSTOP_MS = 1_000;
@@ -22,13 +22,6 @@ async function withDeadline<T>(ms: number, call: (signal: AbortSignal) => Promis
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** The HTTP status a failed gaxios call received (gaxios puts it on the error), or 0 when no answer came. */
-function gaxiosErrorStatus(error: unknown): number {
-  const e = error as { status?: unknown; response?: { status?: unknown } };
-  const status = e?.response?.status ?? e?.status;
-  return typeof status === 'number' ? status : 0;
 }
 
 export interface GmailMailerOptions {
@@ -70,59 +63,81 @@ export function createGmailMailer(
       observe(200);
       return result;
     } catch (error) {
-      observe(gaxiosErrorStatus(error));
+      observe(gaxiosStatus(error) ?? 0);
       throw error;
     }
   };
 
   const fail = (error: unknown, timeoutMs: number, action: string): never => {
     const failure = classifyGmailError(error, settings.tokenUrl, timeoutMs);
-    if (failure.configProblem) {
+    if (failure.kind === 'configuration') {
       logger.error(
         { reason: failure.reason, gmail_api: settings.apiUrl, token_url: settings.tokenUrl },
         `Gmail ${action} failed because of a configuration problem: check GMAIL_CLIENT_ID, ` +
-          'GMAIL_CLIENT_SECRET and GMAIL_REFRESH_TOKEN (invalid_grant means the refresh token is ' +
-          'expired or revoked). Mails stay queued and are retried.',
+          'GMAIL_CLIENT_SECRET and GMAIL_REFRESH_TOKEN and its scopes (gmail.compose, ' +
+          'gmail.settings.basic); invalid_grant means the refresh token is expired or revoked. ' +
+          'Mails stay queued and are retried.',
       );
     }
     throw new MailerError(failure);
   };
 
+  // One Gmail call under our deadline; gaxios's own timeout is a backstop, its retries are off.
+  const call = <T>(method: 'GET' | 'POST', timeoutMs: number, run: (options: object) => Promise<T>) =>
+    timed(method, () =>
+      withDeadline(timeoutMs, (signal) => run({ timeout: timeoutMs + BACKSTOP_MS, signal, retry: false })),
+    );
+  const isGone = (error: unknown) => gaxiosStatus(error) === 404;
+
   return {
     sender: settings.sender,
-    async send(mime, timeoutMs) {
+    async createDraft(mime, timeoutMs) {
       try {
-        const res = await timed('POST', () =>
-          withDeadline(timeoutMs, (signal) =>
-            client.users.messages.send(
-              { userId: 'me', requestBody: { raw: mime.toString('base64url') } },
-              { timeout: timeoutMs + BACKSTOP_MS, signal, retry: false },
-            ),
+        const res = await call('POST', timeoutMs, (options) =>
+          client.users.drafts.create(
+            { userId: 'me', requestBody: { message: { raw: mime.toString('base64url') } } },
+            options,
           ),
+        );
+        if (!res.data.id) throw new Error('drafts.create answered no draft id');
+        return { draftId: res.data.id };
+      } catch (error) {
+        return fail(error, timeoutMs, 'draft creation');
+      }
+    },
+    async draftState(draftId, timeoutMs) {
+      try {
+        await call('GET', timeoutMs, (options) =>
+          client.users.drafts.get({ userId: 'me', id: draftId, format: 'minimal' }, options),
+        );
+        return 'pending';
+      } catch (error) {
+        if (isGone(error)) return DRAFT_GONE;
+        return fail(error, timeoutMs, 'draft lookup');
+      }
+    },
+    async sendDraft(draftId, timeoutMs) {
+      try {
+        const res = await call('POST', timeoutMs, (options) =>
+          client.users.drafts.send({ userId: 'me', requestBody: { id: draftId } }, options),
         );
         return { gmailMessageId: res.data.id ?? null };
       } catch (error) {
+        if (isGone(error)) return DRAFT_GONE;
         return fail(error, timeoutMs, 'send');
       }
     },
-    async findSent(messageId, timeoutMs) {
+    async allowedSenders(timeoutMs) {
       try {
-        const res = await timed('GET', () =>
-          withDeadline(timeoutMs, (signal) =>
-            client.users.messages.list(
-              {
-                userId: 'me',
-                q: `rfc822msgid:${messageId.replace(/^<|>$/g, '')}`,
-                includeSpamTrash: true,
-                maxResults: 1,
-              },
-              { timeout: timeoutMs + BACKSTOP_MS, signal, retry: false },
-            ),
-          ),
+        const res = await call('GET', timeoutMs, (options) =>
+          client.users.settings.sendAs.list({ userId: 'me' }, options),
         );
-        return res.data.messages?.[0]?.id ?? undefined;
+        return (res.data.sendAs ?? [])
+          .filter((entry) => entry.isPrimary || entry.verificationStatus === 'accepted')
+          .map((entry) => entry.sendAsEmail ?? '')
+          .filter((address) => address !== '');
       } catch (error) {
-        return fail(error, timeoutMs, 'lookup');
+        return fail(error, timeoutMs, 'send-as check');
       }
     },
   };

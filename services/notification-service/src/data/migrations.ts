@@ -25,4 +25,15 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX notifications_queued ON notifications (status, next_attempt_at);
   CREATE INDEX notifications_by_user ON notifications (user_id, created_at);
   `,
+  `
+  -- Sending goes through a Gmail draft: its id is recorded before drafts.send, so a send that got
+  -- no answer is checked by the draft (gone = sent) instead of by a search.
+  ALTER TABLE notifications ADD COLUMN gmail_draft_id TEXT;
+  -- When the mail last became due (created, or re-queued by an operator): it gives up by age from here.
+  ALTER TABLE notifications ADD COLUMN queued_since TEXT;
+  UPDATE notifications SET queued_since = created_at;
+  -- Failed tries so far, per schedule: Gmail unavailable (fast), quota or configuration (slow).
+  ALTER TABLE notifications ADD COLUMN unavailable_failures INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE notifications ADD COLUMN blocked_failures INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

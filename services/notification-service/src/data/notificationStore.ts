@@ -2,8 +2,8 @@ import type { NotificationType } from '@shop/shared/contracts';
 
 /**
  * Stored states. `sending` means a Gmail call was (or may have been) started under a lease: if the
- * lease runs out (a crash mid-send), nobody knows whether Gmail took the mail, so it is checked
- * there by Message-ID before any re-send. The API shows `sending` as `queued`.
+ * lease runs out (a crash mid-send), nobody knows whether Gmail took the mail, so its draft is
+ * checked there before any re-send. The API shows `sending` as `queued`.
  */
 export type StoredStatus = 'sending' | 'queued' | 'sent' | 'skipped' | 'failed';
 
@@ -15,12 +15,19 @@ export interface NotificationRecord {
   order_id: string | null;
   status: StoredStatus;
   recipient: string;
-  /** The exact MIME message, so every try sends the same bytes (and the same Message-ID). */
+  /** The exact MIME message, so every try sends the same bytes. */
   mime: Buffer | null;
   attempts: number;
   last_error: string | null;
-  /** Set when an earlier try may have reached Gmail: look for the Message-ID before sending again. */
+  /** Set when an earlier drafts.send may have reached Gmail: check the draft before sending again. */
   verify_before_send: boolean;
+  /** The Gmail draft holding this mail, recorded before it is sent; gone at Gmail once sent. */
+  gmail_draft_id: string | null;
+  /** When the mail last became due (created or re-queued); it gives up by age from here. */
+  queued_since: string;
+  /** Failed tries while Gmail was unavailable, and while blocked by quota or configuration. */
+  unavailable_failures: number;
+  blocked_failures: number;
   next_attempt_at: string | null;
   lease_until: string | null;
   gmail_message_id: string | null;
@@ -59,12 +66,23 @@ export interface NotificationStore {
    */
   claimDue(now: string, leaseUntil: string, limit: number): NotificationRecord[];
   /** The transitions below apply only to a row this process holds in `sending`. */
+  /** Keeps the draft id before the draft is sent: from then on a retry checks the draft first. */
+  recordDraft(id: string, draftId: string, now: string): void;
   markSent(id: string, gmailMessageId: string | null, now: string): void;
   markQueued(
     id: string,
-    change: { last_error: string; next_attempt_at: string; verify_before_send: boolean; now: string },
+    change: {
+      last_error: string;
+      next_attempt_at: string;
+      verify_before_send: boolean;
+      /** Which count of failed tries grows. */
+      schedule: 'unavailable' | 'blocked';
+      now: string;
+    },
   ): void;
   markFailed(id: string, error: string, now: string): void;
+  /** A `failed` row becomes `queued`, due now, its age and failure counts starting afresh. */
+  requeue(id: string, now: string): NotificationRecord | undefined;
   ping(): void;
   close(): void;
 }

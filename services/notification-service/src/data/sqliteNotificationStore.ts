@@ -11,7 +11,8 @@ import type {
 type Row = Omit<NotificationRecord, 'verify_before_send'> & { verify_before_send: number };
 
 const RECORD_COLUMNS = `id, type, user_id, order_id, status, recipient, mime, attempts, last_error,
-  verify_before_send, next_attempt_at, lease_until, gmail_message_id, created_at, sent_at`;
+  verify_before_send, next_attempt_at, lease_until, gmail_message_id, gmail_draft_id, queued_since,
+  unavailable_failures, blocked_failures, created_at, sent_at`;
 
 const toRecord = (row: Row): NotificationRecord => ({
   ...row,
@@ -24,9 +25,9 @@ export function openNotificationStore(path: string): NotificationStore {
 
   const insert = db.prepare(`
     INSERT INTO notifications (id, type, user_id, order_id, status, recipient, mime, attempts, last_error,
-                               lease_until, created_at, updated_at)
+                               lease_until, queued_since, created_at, updated_at)
     VALUES (@id, @type, @user_id, @order_id, @status, @recipient, @mime, @attempts, @last_error,
-            @lease_until, @created_at, @created_at)
+            @lease_until, @created_at, @created_at, @created_at)
     ON CONFLICT DO NOTHING`);
   const byKey = db.prepare<[string, string, string], Row>(
     `SELECT ${RECORD_COLUMNS} FROM notifications WHERE type = ? AND user_id = ? AND coalesce(order_id, '') = ?`,
@@ -44,7 +45,7 @@ export function openNotificationStore(path: string): NotificationStore {
     WHERE (status = 'queued' AND next_attempt_at <= @now) OR (status = 'sending' AND lease_until <= @now)
     ORDER BY coalesce(next_attempt_at, lease_until)
     LIMIT @limit`);
-  // A row picked up from an expired `sending` lease may have reached Gmail: it must be checked first.
+  // A row picked up from an expired `sending` lease may have reached Gmail: its draft is checked first.
   const claim = db.prepare<{ id: string; now: string; leaseUntil: string }, Row>(`
     UPDATE notifications
     SET status = 'sending', attempts = attempts + 1, lease_until = @leaseUntil, next_attempt_at = NULL,
@@ -61,8 +62,19 @@ export function openNotificationStore(path: string): NotificationStore {
   const queued = db.prepare(`
     UPDATE notifications
     SET status = 'queued', last_error = @last_error, next_attempt_at = @next_attempt_at, lease_until = NULL,
-        verify_before_send = max(verify_before_send, @verify_before_send), updated_at = @now
+        verify_before_send = max(verify_before_send, @verify_before_send), updated_at = @now,
+        unavailable_failures = unavailable_failures + (@schedule = 'unavailable'),
+        blocked_failures = blocked_failures + (@schedule = 'blocked')
     WHERE id = @id AND status = 'sending'`);
+  const draft = db.prepare(`
+    UPDATE notifications SET gmail_draft_id = @draft_id, updated_at = @now WHERE id = @id AND status = 'sending'`);
+  // The draft id and the verify flag stay: a re-queued mail that may have gone out is checked first.
+  const requeue = db.prepare<{ id: string; now: string }, Row>(`
+    UPDATE notifications
+    SET status = 'queued', next_attempt_at = @now, queued_since = @now, unavailable_failures = 0,
+        blocked_failures = 0, updated_at = @now
+    WHERE id = @id AND status = 'failed' AND mime IS NOT NULL
+    RETURNING ${RECORD_COLUMNS}`);
   const failed = db.prepare(`
     UPDATE notifications
     SET status = 'failed', last_error = @error, next_attempt_at = NULL, lease_until = NULL, updated_at = @now
@@ -120,6 +132,13 @@ export function openNotificationStore(path: string): NotificationStore {
     claimDue: (now, leaseUntil, limit) => claimDue(now, leaseUntil, limit),
     markSent(id, gmailMessageId, now) {
       sent.run({ id, gmail_message_id: gmailMessageId, now });
+    },
+    recordDraft(id, draftId, now) {
+      draft.run({ id, draft_id: draftId, now });
+    },
+    requeue(id, now) {
+      const row = requeue.get({ id, now });
+      return row && toRecord(row);
     },
     markQueued(id, change) {
       queued.run({ id, ...change, verify_before_send: change.verify_before_send ? 1 : 0 });

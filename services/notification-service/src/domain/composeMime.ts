@@ -1,8 +1,15 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { MailContent } from './templates.ts';
 
-/** Each notification's mail has a fixed Message-ID, so Gmail can be asked whether it already went out. */
-export const messageIdFor = (notificationId: string) => `<${notificationId}@shop.local>`;
+/**
+ * A Message-ID in the sender's own domain (RFC 5322 wants it globally unique; a domain one does
+ * not own is not). Gmail may replace it on sending, so nothing relies on it: a retry is checked
+ * by the mail's Gmail draft instead.
+ */
+export function messageIdFor(notificationId: string, from: string): string {
+  const domain = /@([^\s<>@]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
+  return `<${notificationId}@${domain}>`;
+}
 
 export interface Envelope {
   notificationId: string;
@@ -22,7 +29,7 @@ export function composeMime(envelope: Envelope, content: MailContent): Promise<B
     subject: content.subject,
     text: content.text,
     html: content.html,
-    messageId: messageIdFor(envelope.notificationId),
+    messageId: messageIdFor(envelope.notificationId, envelope.from),
     date: envelope.date,
     newline: 'win',
     disableFileAccess: true,

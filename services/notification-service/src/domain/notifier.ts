@@ -45,15 +45,30 @@ export function createNotifier(deps: NotifierDeps) {
     return receiptMail(user, order, order.updated_at);
   };
 
+  /** A mail that failed is due again (the worker sends it); any other answers as it is. */
+  const requeueIfFailed = (record: NotificationRecord): NotificationRecord => {
+    if (record.status !== 'failed') return record;
+    const requeued = store.requeue(record.id, now().toISOString());
+    if (!requeued) return record; // nothing to send again (no message stored)
+    deps.recordOutcome(record.type, 'queued');
+    logger.info(
+      { notification_id: record.id, type: record.type, last_error: record.last_error },
+      'failed notification queued again',
+    );
+    return requeued;
+  };
+
   return {
     /**
      * Sends a mail at most once per (type, user, order). The unique index decides between
-     * concurrent calls; every later call gets the first call's notification and its current status.
+     * concurrent calls; every later call gets the first call's notification and its current
+     * status - except that a `failed` one is queued again, so a caller's retry is never answered
+     * with a mail that will not arrive.
      */
     async notify(input: NotifyBody): Promise<NotificationRecord> {
       const orderId = input.order_id ?? null;
       const existing = store.findByKey(input.type, input.user_id, orderId);
-      if (existing) return existing;
+      if (existing) return requeueIfFailed(existing);
 
       const { user, preferences } = await fetchUser(deps.users, input.user_id, logger);
       const order = orderId ? await fetchOrder(deps.orders, orderId, input.user_id, logger) : undefined;
@@ -93,7 +108,7 @@ export function createNotifier(deps: NotifierDeps) {
       }
 
       const { inserted, record } = store.insertOnce(row);
-      if (!inserted) return record; // a concurrent call won the unique index
+      if (!inserted) return requeueIfFailed(record); // a concurrent call won the unique index
       if (record.status === 'skipped') {
         deps.recordOutcome(record.type, 'skipped');
         logger.info(
@@ -103,6 +118,21 @@ export function createNotifier(deps: NotifierDeps) {
         return record;
       }
       return deps.delivery.attempt(record, deps.inlineTimeoutMs);
+    },
+
+    /**
+     * The operator's re-send of a mail that was given up (or refused): queued again, once. A mail
+     * already on its way answers as it is; a sent or skipped one is a 409 (it is never sent twice).
+     */
+    resend(id: string): NotificationRecord {
+      const record = store.get(id);
+      if (!record) throw notFound('No notification with this id.', 'notification_not_found');
+      if (record.status === 'sent')
+        throw conflict('This mail was sent; it is not sent twice.', 'notification_sent');
+      if (record.status === 'skipped') {
+        throw conflict('The user turned this kind of mail off; nothing is sent.', 'notification_skipped');
+      }
+      return requeueIfFailed(record);
     },
 
     /** The user's own notifications, newest first; naming another user's `user_id` is a 403. */

@@ -11,6 +11,10 @@ export function notificationRoutes({ notifier }: Dependencies): Implementation<t
       // 202: accepted, not delivered yet (Gmail failed; the worker retries).
       return result.status === 'queued' ? { status: 202, body: result } : { status: 200, body: result };
     },
+    resendNotification: ({ params }) => ({
+      status: 202,
+      body: notificationView(notifier.resend(params.id)),
+    }),
     listNotifications: ({ query, caller }) => ({
       status: 200,
       body: { data: notifier.list(caller.userId, query).map(notificationView) },

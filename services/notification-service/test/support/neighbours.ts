@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { startGmailSandbox, type MessageView, type RunningGmailSandbox } from '@shop/gmail-sandbox';
+import {
+  startGmailSandbox,
+  type FaultRequest,
+  type MessageView,
+  type RunningGmailSandbox,
+} from '@shop/gmail-sandbox';
 import {
   buildDependencies as buildOrderDependencies,
   createApp as createOrderApp,
@@ -28,7 +33,8 @@ export async function startNeighbours(): Promise<Neighbours> {
   const logger = createLogger('neighbour', 'silent');
   const users = await startUserService(logger);
   const orders = await startOrderService(logger);
-  const gmail = await startGmailSandbox({ port: 0 });
+  // The sandbox mailbox is the tests' sender (SENDER), as a real account would be.
+  const gmail = await startGmailSandbox({ port: 0, account: { address: 'shop@example.com', aliases: [] } });
   return {
     users,
     orders,
@@ -134,10 +140,7 @@ export async function rawMail(
   return { raw: raw.toString('latin1'), mail: await simpleParser(raw) };
 }
 
-export async function armGmailFault(
-  gmail: RunningGmailSandbox,
-  fault: { mode: 'error' | 'invalid_grant' | 'slow'; count?: number; delay_ms?: number; status?: number },
-) {
+export async function armGmailFault(gmail: RunningGmailSandbox, fault: FaultRequest) {
   const res = await request(gmail.url).post('/api/faults').send(fault);
   if (res.status !== 201) throw new Error(`arming a fault answered ${res.status}: ${res.text}`);
 }

@@ -20,6 +20,9 @@ export const FAST_DELIVERY = {
   GMAIL_SEND_TIMEOUT_MS: 1_000,
 };
 
+/** Quota and configuration failures retried within a test too (their default is minutes). */
+export const FAST_BLOCKED_RETRY = { NOTIFY_BLOCKED_RETRY_BASE_MS: 10, NOTIFY_BLOCKED_RETRY_MAX_MS: 40 };
+
 type Variables = Record<string, string | number | undefined>;
 
 /** The service's dependencies and its app; `close()` stops the worker, then closes the database. */
@@ -65,4 +68,30 @@ export async function getNotification(
   const res = await request(service.app).get(`/api/notifications/${id}`).set(asUser(userId));
   if (res.status !== 200) throw new Error(`GET notification answered ${res.status}: ${res.text}`);
   return res.body as Notification;
+}
+
+/** A Gmail API call straight to the sandbox, as the sandbox's default grant (what a previous process would have done). */
+export async function gmailCall(
+  n: Neighbours,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  const token = await fetch(`${n.gmail.url}/token`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      client_id: 'c',
+      client_secret: 's',
+      refresh_token: 'sandbox-refresh-token',
+    }),
+  });
+  const { access_token } = (await token.json()) as { access_token: string };
+  const res = await fetch(`${n.gmail.url}/gmail/v1/users/me${path}`, {
+    method,
+    headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`Gmail ${method} ${path} answered ${res.status}`);
+  return res.json();
 }
