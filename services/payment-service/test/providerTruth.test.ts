@@ -6,6 +6,7 @@ import {
   asUser,
   charges,
   confirmInBrowser,
+  deliverEvent,
   intents,
   newUserId,
   paidOrder,
@@ -13,7 +14,6 @@ import {
   startHarness,
   useHarness,
   waitFor,
-  WEBHOOK_SECRET,
   type Harness,
 } from './support/harness.ts';
 
@@ -76,22 +76,12 @@ describe('a 500 Stripe saved under an idempotency key', () => {
       automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
       metadata: { payment_id: payment.id, order_id: payment.order_id },
     });
-    const payload = JSON.stringify({
+    await deliverEvent(h, {
       id: 'evt_stray_created',
       object: 'event',
       type: 'payment_intent.created',
       data: { object: stray },
-    });
-    const signature = h.service.deps.stripe.webhooks.generateTestHeaderString({
-      payload,
-      secret: WEBHOOK_SECRET,
-    });
-
-    await request(h.service.app)
-      .post('/api/webhooks/stripe')
-      .set({ 'stripe-signature': signature, 'content-type': 'application/json' })
-      .send(payload)
-      .expect(200);
+    }).expect(200);
 
     expect(h.sandbox.state.paymentIntents.get(stray.id)?.status).toBe('canceled');
     expect(h.sandbox.state.paymentIntents.get(payment.payment_intent_id)?.status).toBe('succeeded');
@@ -107,22 +97,12 @@ describe('a 500 Stripe saved under an idempotency key', () => {
     });
     // The event's copy names our payment; Stripe's own copy of the intent does not.
     const forged = { ...others, metadata: { payment_id: payment.id, order_id: payment.order_id } };
-    const payload = JSON.stringify({
+    await deliverEvent(h, {
       id: 'evt_forged_stray',
       object: 'event',
       type: 'payment_intent.created',
       data: { object: forged },
-    });
-    const signature = h.service.deps.stripe.webhooks.generateTestHeaderString({
-      payload,
-      secret: WEBHOOK_SECRET,
-    });
-
-    await request(h.service.app)
-      .post('/api/webhooks/stripe')
-      .set({ 'stripe-signature': signature, 'content-type': 'application/json' })
-      .send(payload)
-      .expect(200);
+    }).expect(200);
 
     expect(h.sandbox.state.paymentIntents.get(others.id)?.status).toBe('requires_payment_method');
   });

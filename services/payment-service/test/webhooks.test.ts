@@ -11,18 +11,12 @@ import {
   useHarness,
   waitFor,
   WEBHOOK_SECRET,
+  deliverEvent,
 } from './support/harness.ts';
 
 const h = useHarness();
 
-function deliver(event: unknown, secret = WEBHOOK_SECRET) {
-  const payload = JSON.stringify(event);
-  return request(h.service.app)
-    .post('/api/webhooks/stripe')
-    .set('content-type', 'application/json')
-    .set('stripe-signature', signatureHeader(payload, secret))
-    .send(payload);
-}
+const deliver = (event: unknown, secret = WEBHOOK_SECRET) => deliverEvent(h, event, secret);
 
 const events = (type?: string): StripeEvent[] =>
   h.sandbox.state.events.map((r) => r.event).filter((e) => type === undefined || e.type === type);

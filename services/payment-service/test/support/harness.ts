@@ -12,6 +12,7 @@ import {
   type RunningStripeSandbox,
 } from '@shop/stripe-sandbox';
 import type { RunningServer } from '@shop/shared';
+import { signatureHeader } from '@shop/stripe-sandbox';
 import { bearer, captureLogs, listen, testEnv, userToken, waitUntil } from '@shop/shared/testing';
 import {
   buildDependencies,
@@ -212,4 +213,14 @@ export function useHarness(options: HarnessOptions = {}): Harness {
     get: (_target, key) => Reflect.get(now(), key),
     set: (_target, key, value) => Reflect.set(now(), key, value),
   });
+}
+
+/** Posts `event` to the payment-service's webhook endpoint, signed with `secret` as Stripe signs. */
+export function deliverEvent(h: Harness, event: unknown, secret = WEBHOOK_SECRET) {
+  const payload = JSON.stringify(event);
+  return request(h.service.app)
+    .post('/api/webhooks/stripe')
+    .set('content-type', 'application/json')
+    .set('stripe-signature', signatureHeader(payload, secret))
+    .send(payload);
 }
