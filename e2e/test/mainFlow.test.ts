@@ -130,7 +130,7 @@ describe('the main flow across the six processes', () => {
     });
   });
 
-  it('when a paid order is refunded, the order becomes Refunded', async () => {
+  it('when a paid order is refunded, the order becomes Refunded and one refund mail arrives', async () => {
     const order = await createOrder(1, 12);
     const paid = await call('POST', payments('/api/pay-order'), {
       token,
@@ -144,6 +144,15 @@ describe('the main flow across the six processes', () => {
       const res = await call('GET', orders(`/api/order/${order.id}`), { token });
       return res.body.status === 'Refunded';
     });
+    const refundMails = async () =>
+      (await mailsTo(email)).filter((m) => m.subject === `Your refund for order ${order.id.slice(0, 8)}`);
+    const found = await eventually('the refund mail', async () => {
+      const mails = await refundMails();
+      return mails.length > 0 && mails;
+    });
+    expect(found).toHaveLength(1);
+    expect(found[0]!.text).toContain(order.id);
+    expect(await refundMails()).toHaveLength(1);
   });
 
   it('no log line of the whole run contains the password or a bcrypt hash', () => {

@@ -24,6 +24,14 @@ export interface Mail {
 /** The shop as a client sees it (register, order, pay), plus what the sandboxes recorded. */
 export function shopClient(shop: TestStack) {
   const url = (name: Parameters<TestStack['url']>[0], path: string) => `${shop.url(name)}${path}`;
+  /** Mails in the Gmail sandbox to `email` whose text names the order and whose subject starts so. */
+  async function mailsAbout(email: string, orderId: string, subject: string): Promise<Mail[]> {
+    const res = await call<{ messages: Mail[] }>(
+      'GET',
+      url('gmail-sandbox', `/api/messages?to=${encodeURIComponent(email)}`),
+    );
+    return res.body.messages.filter((m) => m.subject.startsWith(subject) && m.text.includes(orderId));
+  }
 
   async function expectStatus<T>(what: string, res: Promise<ApiResponse<T>>, status: number): Promise<T> {
     const answered = await res;
@@ -116,13 +124,9 @@ export function shopClient(shop: TestStack) {
     },
 
     /** Receipts in the Gmail sandbox for this order (the mail text names the order id). */
-    async receiptsFor(email: string, orderId: string): Promise<Mail[]> {
-      const res = await call<{ messages: Mail[] }>(
-        'GET',
-        url('gmail-sandbox', `/api/messages?to=${encodeURIComponent(email)}`),
-      );
-      return res.body.messages.filter((m) => m.text.includes(orderId));
-    },
+    receiptsFor: (email: string, orderId: string) => mailsAbout(email, orderId, 'Your receipt'),
+    /** Refund mails in the Gmail sandbox for this order. */
+    refundMailsFor: (email: string, orderId: string) => mailsAbout(email, orderId, 'Your refund'),
   };
 }
 

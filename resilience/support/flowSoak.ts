@@ -100,7 +100,9 @@ export async function checkOrders(client: ShopClient, orders: PlacedOrder[]): Pr
     const charges = intents.filter(
       (pi) => pi.metadata.order_id === orderId && pi.status === 'succeeded',
     ).length;
-    const receipts = mails.filter((m) => m.text.includes(orderId)).length;
+    const receipts = mails.filter(
+      (m) => m.subject.startsWith('Your receipt') && m.text.includes(orderId),
+    ).length;
     if (paid) check.paid++;
     else check.unpaid++;
     if (paid !== charges > 0) check.lost.push(`${orderId}: ${statuses[i]} with ${charges} charges`);

@@ -90,7 +90,7 @@ describe('concurrent pay-order calls, all six processes', () => {
     ).toEqual([]);
   });
 
-  it('when the owner cancels the order while its payment is being charged, the charge is refunded automatically: 1 charge, 1 refund, order Cancelled, 0 receipts', async () => {
+  it('when the owner cancels the order while its payment is being charged, the charge is refunded automatically: 1 charge, 1 refund, order Cancelled, 0 receipts, 1 refund mail', async () => {
     const dan = await client.customer('cancel');
     const order = await client.createOrder(dan, 1, 30);
     // The confirmation is held 3 s at Stripe before it charges: the cancel lands in between.
@@ -122,5 +122,10 @@ describe('concurrent pay-order calls, all six processes', () => {
       shop.logs.filter((l) => l.includes('refunded automatically') && l.includes(order.id)),
     ).toHaveLength(1);
     expect(await client.receiptsFor(dan.email, order.id), '0 receipts for a cancelled order').toHaveLength(0);
+    const refundMails = await eventually('the refund mail', async () => {
+      const found = await client.refundMailsFor(dan.email, order.id);
+      return found.length > 0 && found;
+    });
+    expect(refundMails, '1 refund mail: the customer was charged and refunded').toHaveLength(1);
   });
 });

@@ -261,7 +261,7 @@ describe('POST /api/notify: who may call it and with what', () => {
     ]);
     expect(paidWithoutOrder.status).toBe(400);
     expect(paidWithoutOrder.body.errors).toEqual([
-      { in: 'body', field: 'order_id', message: 'Required for order_paid' },
+      { in: 'body', field: 'order_id', message: 'Required for order_paid and order_refunded' },
     ]);
   });
 });

@@ -56,7 +56,7 @@ describe('durable follow-ups after a charge', () => {
     expect(charges(h.sandbox)).toHaveLength(1);
   });
 
-  it('when the owner cancels the order while it is being charged, the charge is refunded once, the payment ends refunded and no receipt goes out', async () => {
+  it('when the owner cancels the order while it is being charged, the charge is refunded once, the payment ends refunded, no receipt goes out and one refund mail does', async () => {
     h = await startHarness({ worker: true });
     await h.listenForWebhooks();
     const userId = newUserId();
@@ -67,11 +67,13 @@ describe('durable follow-ups after a charge', () => {
     expect((await confirmInBrowser(h.sandbox, created.body.payment_intent_id)).status).toBe(200);
 
     await waitFor(() => h.service.store.getPayment(created.body.id)?.status === 'refunded');
-    await waitFor(() => bothAre(h, created.body.id, 'done'));
+    await waitFor(() => followUps(h, created.body.id).every((f) => f.state === 'done'));
     const refunds = [...h.sandbox.state.refunds.values()];
     expect(refunds, '1 charge, 1 refund of the whole amount').toHaveLength(1);
     expect(refunds[0]).toMatchObject({ payment_intent: created.body.payment_intent_id, amount: 3998 });
-    for (const step of h.service.store.followUps.forPayment(created.body.id)) {
+    const steps = h.service.store.followUps.forPayment(created.body.id);
+    expect(steps.map((f) => f.step)).toEqual(['mark_paid', 'send_receipt', 'send_refund_notice']);
+    for (const step of steps.filter((f) => f.step !== 'send_refund_notice')) {
       expect(step.last_error).toMatch(/cancelled before it could be marked Paid; the charge was refunded/);
     }
     const logged = h.service.lines
@@ -83,7 +85,9 @@ describe('durable follow-ups after a charge', () => {
     await new Promise((resolve) => setTimeout(resolve, 100)); // several worker ticks: nothing more happens
     expect(h.sandbox.state.refunds.size).toBe(1);
     expect(await orderStatus(h.orders, order)).toBe('Cancelled');
-    expect(h.notify.calls).toHaveLength(0);
+    expect(h.notify.calls.map((c) => c.body)).toEqual([
+      { user_id: userId, order_id: order.id, type: 'order_refunded' },
+    ]);
   });
 
   it('when Stripe fails the refund of a cancelled order, the step is retried until the charge is refunded, once', async () => {
@@ -102,7 +106,8 @@ describe('durable follow-ups after a charge', () => {
     expect(markPaid.attempts, 'retried after the failed refund').toBeGreaterThanOrEqual(1);
     expect(h.sandbox.state.refunds.size).toBe(1);
     expect(await orderStatus(h.orders, order)).toBe('Cancelled');
-    expect(h.notify.calls).toHaveLength(0);
+    await waitFor(() => h.notify.calls.length === 1);
+    expect(h.notify.calls[0]!.body.type, 'no receipt: only the refund mail').toBe('order_refunded');
   });
 
   it('when the notification-service fails, the payment still answers 200 and the receipt is retried until it is sent', async () => {

@@ -11,21 +11,12 @@ import {
   newUserId,
   paidOrder,
   payOrder,
+  sandboxControl,
   startHarness,
   useHarness,
   waitFor,
   type Harness,
 } from './support/harness.ts';
-
-/** Sandbox controls for refunds that do not settle at once. */
-async function control(h: Harness, path: string, body: object) {
-  const res = await fetch(`${h.sandbox.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
-}
 
 const refund = (h: Harness, userId: string, paymentId: string) =>
   request(h.service.app).post(`/api/payment/${paymentId}/refund`).set(asUser(userId));
@@ -131,7 +122,7 @@ describe('a refund that stays pending', () => {
   it('when a refund is pending and then fails, the payment stays succeeded and the order Paid; a new refund then succeeds', async () => {
     await h.listenForWebhooks();
     const { userId, order, payment } = await paidOrder(h);
-    await control(h, '/_sandbox/refunds/hold', { count: 1 });
+    await sandboxControl(h, '/_sandbox/refunds/hold', { count: 1 });
 
     const pending = await refund(h, userId, payment.id);
     expect(pending.status).toBe(202);
@@ -139,7 +130,7 @@ describe('a refund that stays pending', () => {
     expect(await orderStatus(h.orders, order)).toBe('Paid');
 
     const held = [...h.sandbox.state.refunds.values()][0]!;
-    await control(h, `/_sandbox/refunds/${held.id}`, { status: 'failed' });
+    await sandboxControl(h, `/_sandbox/refunds/${held.id}`, { status: 'failed' });
     await waitFor(() => h.service.store.getPayment(payment.id)?.refund?.status === 'failed');
     expect(h.service.store.getPayment(payment.id)).toMatchObject({
       status: 'succeeded',
@@ -155,10 +146,10 @@ describe('a refund that stays pending', () => {
 
   it('when a pending refund succeeds with its webhooks lost, the worker finds it and the order becomes Refunded', async () => {
     const { userId, order, payment } = await paidOrder(h);
-    await control(h, '/_sandbox/refunds/hold', { count: 1 });
+    await sandboxControl(h, '/_sandbox/refunds/hold', { count: 1 });
     expect((await refund(h, userId, payment.id)).status).toBe(202);
     const held = [...h.sandbox.state.refunds.values()][0]!;
-    await control(h, `/_sandbox/refunds/${held.id}`, { status: 'succeeded' });
+    await sandboxControl(h, `/_sandbox/refunds/${held.id}`, { status: 'succeeded' });
 
     await h.service.deps.worker.reconcileDue();
     await h.service.deps.followUps.runDue();

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openSqlite } from '@shop/shared';
+import { MIGRATIONS } from '../src/data/migrations.ts';
 import { openPaymentStore } from '../src/data/sqlitePaymentStore.ts';
 import { stepsOwed } from '../src/domain/followUps.ts';
 import type { IntentState } from '../src/data/paymentStore.ts';
@@ -78,5 +80,37 @@ describe('the payment store', () => {
     expect(reopened.paymentsToSync(Date.now(), 10).map((p) => p.id)).toEqual([id]);
     reopened.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('the migration that adds send_refund_notice', () => {
+  it('when a database of the previous version is opened, its steps are kept and a refund notice can be queued', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'payment-migration-'));
+    try {
+      const path = join(dir, 'payments.sqlite');
+      const old = openSqlite(path, MIGRATIONS.slice(0, -1));
+      old.exec(`
+        INSERT INTO payments (id, order_id, user_id, amount, currency, status, created_at, updated_at)
+          VALUES ('p1', 'o1', 'u1', 3998, 'USD', 'succeeded', '2026-01-01', '2026-01-01');
+        INSERT INTO follow_ups (payment_id, step, state, next_attempt_at, created_at)
+          VALUES ('p1', 'mark_paid', 'done', 0, '2026-01-01');
+      `);
+      old.close();
+
+      const store = openPaymentStore(path);
+      store.recordRefund(
+        'p1',
+        { id: 're_1', status: 'succeeded', failure_reason: null },
+        stepsOwed('refunded'),
+      );
+      expect(store.followUps.forPayment('p1').map((f) => [f.step, f.state])).toEqual([
+        ['mark_paid', 'done'],
+        ['mark_refunded', 'pending'],
+        ['send_refund_notice', 'pending'],
+      ]);
+      store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,21 +2,22 @@ import { z } from 'zod';
 import { Id, IdParams, Timestamp } from './common.ts';
 import { defineApi, endpoint } from './endpoint.ts';
 
-export const NOTIFICATION_TYPES = ['order_paid', 'welcome'] as const;
+export const NOTIFICATION_TYPES = ['order_paid', 'order_refunded', 'welcome'] as const;
 export const NotificationType = z.enum(NOTIFICATION_TYPES);
 export type NotificationType = z.infer<typeof NotificationType>;
 export const NotificationStatus = z.enum(['sent', 'queued', 'skipped', 'failed']);
 export type NotificationStatus = z.infer<typeof NotificationStatus>;
 
 /**
- * The original API's body; `type` defaults to order_paid when an order is named, and needs one. A welcome
- * mail names no order: one would make a new (type, user, order) key, i.e. a second welcome mail.
+ * The original API's body; `type` defaults to order_paid when an order is named. order_paid and
+ * order_refunded need one. A welcome mail names no order: one would make a new (type, user, order)
+ * key, i.e. a second welcome mail.
  */
 export const NotifyBody = z
   .strictObject({ user_id: Id, order_id: Id.optional(), type: NotificationType.optional() })
   .transform((b) => ({ ...b, type: b.type ?? (b.order_id ? 'order_paid' : 'welcome') }))
-  .refine((b) => b.type !== 'order_paid' || b.order_id, {
-    message: 'Required for order_paid',
+  .refine((b) => b.type === 'welcome' || b.order_id, {
+    message: 'Required for order_paid and order_refunded',
     path: ['order_id'],
   })
   .refine((b) => b.type !== 'welcome' || !b.order_id, {
@@ -56,7 +57,8 @@ export const NotificationList = z.object({ data: z.array(Notification) });
 /** The notification-service's endpoints. */
 export const notificationApi = defineApi({
   service: 'notification-service',
-  description: 'Emails users through the Gmail API: receipts and welcome mails, each at most once.',
+  description:
+    'Emails users through the Gmail API: receipts, refund notices and welcome mails, each at most once.',
   endpoints: {
     notify: endpoint({
       operationId: 'notify',
@@ -82,7 +84,11 @@ export const notificationApi = defineApi({
           description: 'No such user, or no such order of theirs.',
           codes: ['user_not_found', 'order_not_found'],
         },
-        409: { description: 'A receipt for an order that is not Paid.', codes: ['order_not_paid'] },
+        409: {
+          description:
+            'A receipt for an order that is not Paid, or a refund mail for one that is neither Refunded nor Cancelled (refunded automatically).',
+          codes: ['order_not_paid', 'order_not_refunded'],
+        },
         502: {
           description: 'A neighbour answered unexpectedly; nothing was recorded.',
           codes: ['upstream_error'],

@@ -36,4 +36,39 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE notifications ADD COLUMN unavailable_failures INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE notifications ADD COLUMN blocked_failures INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- A new type, order_refunded: SQLite cannot alter a CHECK, so the table is rebuilt with its rows
+  -- (same columns, in the same order) and its indexes.
+  CREATE TABLE notifications_new (
+    id                 TEXT PRIMARY KEY,
+    type               TEXT NOT NULL CHECK (type IN ('order_paid', 'order_refunded', 'welcome')),
+    user_id            TEXT NOT NULL,
+    order_id           TEXT,
+    status             TEXT NOT NULL CHECK (status IN ('sending', 'queued', 'sent', 'skipped', 'failed')),
+    recipient          TEXT NOT NULL,
+    mime               BLOB,
+    attempts           INTEGER NOT NULL DEFAULT 0,
+    last_error         TEXT,
+    verify_before_send INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at    TEXT,
+    lease_until        TEXT,
+    gmail_message_id   TEXT,
+    created_at         TEXT NOT NULL,
+    updated_at         TEXT NOT NULL,
+    sent_at            TEXT,
+    gmail_draft_id     TEXT,
+    queued_since       TEXT,
+    unavailable_failures INTEGER NOT NULL DEFAULT 0,
+    blocked_failures   INTEGER NOT NULL DEFAULT 0
+  );
+  INSERT INTO notifications_new SELECT id, type, user_id, order_id, status, recipient, mime, attempts,
+    last_error, verify_before_send, next_attempt_at, lease_until, gmail_message_id, created_at,
+    updated_at, sent_at, gmail_draft_id, queued_since, unavailable_failures, blocked_failures
+    FROM notifications;
+  DROP TABLE notifications;
+  ALTER TABLE notifications_new RENAME TO notifications;
+  CREATE UNIQUE INDEX notifications_once ON notifications (type, user_id, coalesce(order_id, ''));
+  CREATE INDEX notifications_queued ON notifications (status, next_attempt_at);
+  CREATE INDEX notifications_by_user ON notifications (user_id, created_at);
+  `,
 ];

@@ -12,12 +12,25 @@ import { composeMime } from './composeMime.ts';
 import type { Delivery, DeliveryDeps } from './delivery.ts';
 import { fetchOrder, fetchUser, type OrderLookup, type UserLookup } from './lookups.ts';
 import type { Mailer } from './mailer.ts';
-import { receiptMail, welcomeMail, type MailContent } from './templates.ts';
+import { receiptMail, refundMail, welcomeMail, type MailContent } from './templates.ts';
 
 /** Which preference mutes which notification. */
 const KIND_OF: Record<NotificationType, NotificationKind> = {
   order_paid: 'order_updates',
+  order_refunded: 'order_updates',
   welcome: 'welcome',
+};
+
+/**
+ * The order states a mail about the order may be sent in. A refund mail also goes out for an order
+ * that stays Cancelled: it was cancelled during its charge and the charge was refunded automatically.
+ */
+const MAIL_NEEDS: Record<
+  Exclude<NotificationType, 'welcome'>,
+  { states: Order['status'][]; code: string }
+> = {
+  order_paid: { states: ['Paid'], code: 'order_not_paid' },
+  order_refunded: { states: ['Refunded', 'Cancelled'], code: 'order_not_refunded' },
 };
 
 export interface NotifierDeps {
@@ -40,7 +53,8 @@ export function createNotifier(deps: NotifierDeps) {
 
   const render = (type: NotificationType, user: User, order: Order | undefined): MailContent => {
     if (type === 'welcome') return welcomeMail(user);
-    if (!order) throw new Error('order_paid without an order');
+    if (!order) throw new Error(`${type} without an order`);
+    if (type === 'order_refunded') return refundMail(user, order);
     // The move to Paid is the order's last change, so its updated_at is when it was paid.
     return receiptMail(user, order, order.updated_at);
   };
@@ -72,11 +86,14 @@ export function createNotifier(deps: NotifierDeps) {
 
       const { user, preferences } = await fetchUser(deps.users, input.user_id, logger);
       const order = orderId ? await fetchOrder(deps.orders, orderId, input.user_id, logger) : undefined;
-      if (order && order.status !== 'Paid') {
-        throw conflict(
-          `The order is ${order.status}, not Paid: there is no receipt to send.`,
-          'order_not_paid',
-        );
+      if (order && input.type !== 'welcome') {
+        const needs = MAIL_NEEDS[input.type];
+        if (!needs.states.includes(order.status)) {
+          throw conflict(
+            `The order is ${order.status}, not ${needs.states.join(' or ')}: there is no ${input.type} mail to send.`,
+            needs.code,
+          );
+        }
       }
 
       const id = randomUUID();

@@ -57,6 +57,37 @@ export function receiptMail(user: User, order: Order, paidAt: string): MailConte
   return { subject: headerText(`Your receipt for ${order.product_name}`), text, html };
 }
 
+/**
+ * The notice that an order's payment was refunded (in full: the shop refunds only in full). The
+ * subject is fixed text and the order's short id: nothing a user typed reaches a header.
+ */
+export function refundMail(user: User, order: Order): MailContent {
+  const amount = `${formatMoney(order.amount, order.currency)} ${order.currency}`;
+  const rows: [string, string][] = [
+    ['Order', order.id],
+    ['Product', order.product_name],
+    ['Amount refunded', amount],
+  ];
+  const intro = 'We have refunded your payment. It goes back to the card you paid with.';
+  const outro = 'Your bank may take a few days to show the refund on your statement.';
+  const text = [
+    `Hello ${user.username},`,
+    '',
+    intro,
+    '',
+    ...rows.map(([label, value]) => `${`${label}:`.padEnd(17)}${value}`),
+    '',
+    outro,
+  ].join('\n');
+  const html = htmlLayout({
+    title: 'Your refund',
+    intro: [`Hello ${escapeHtml(user.username)},`, intro],
+    rows,
+    outro: [outro],
+  });
+  return { subject: `Your refund for order ${order.id.slice(0, 8)}`, text, html };
+}
+
 export function welcomeMail(user: User): MailContent {
   const text = [
     `Hello ${user.username},`,

@@ -108,11 +108,20 @@ export async function createOrder(
     .send({ product_name: 'Notebook', quantity: 1, price: '9.99', currency: 'USD', ...fields });
   if (created.status !== 201) throw new Error(`order answered ${created.status}: ${created.text}`);
   if (!paid) return created.body as Order;
+  return setOrderStatus(n, created.body.id, 'Paid');
+}
+
+/** Moves an order on as the payment-service does (Paid, then Refunded). */
+export async function setOrderStatus(
+  n: Neighbours,
+  orderId: string,
+  status: 'Paid' | 'Refunded',
+): Promise<Order> {
   const patched = await request(n.orders.url)
-    .patch(`/api/order/${created.body.id}`)
+    .patch(`/api/order/${orderId}`)
     .set(bearer(serviceToken('payment-service', 'order-service')))
-    .send({ status: 'Paid' });
-  if (patched.status !== 200) throw new Error(`mark paid answered ${patched.status}: ${patched.text}`);
+    .send({ status });
+  if (patched.status !== 200) throw new Error(`mark ${status} answered ${patched.status}: ${patched.text}`);
   return patched.body as Order;
 }
 

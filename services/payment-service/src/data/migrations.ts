@@ -105,4 +105,26 @@ export const MIGRATIONS: string[] = [
   UPDATE payments SET refund_status = 'succeeded' WHERE status = 'refunded';
   CREATE INDEX payments_refund_pending ON payments (created_at) WHERE refund_status = 'pending';
   `,
+  // A new step, send_refund_notice (the customer's mail once a refund succeeded): SQLite cannot
+  // alter a CHECK, so follow_ups is rebuilt with its rows and its index.
+  `
+  CREATE TABLE follow_ups_new (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    payment_id TEXT NOT NULL REFERENCES payments (id),
+    step TEXT NOT NULL
+      CHECK (step IN ('mark_paid', 'send_receipt', 'mark_refunded', 'send_refund_notice')),
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'blocked')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT,
+    done_at TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (payment_id, step)
+  );
+  INSERT INTO follow_ups_new (id, payment_id, step, state, attempts, next_attempt_at, last_error, done_at, created_at)
+    SELECT id, payment_id, step, state, attempts, next_attempt_at, last_error, done_at, created_at FROM follow_ups;
+  DROP TABLE follow_ups;
+  ALTER TABLE follow_ups_new RENAME TO follow_ups;
+  CREATE INDEX follow_ups_due ON follow_ups (next_attempt_at) WHERE state = 'pending';
+  `,
 ];

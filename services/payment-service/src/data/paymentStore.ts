@@ -1,7 +1,7 @@
 import type { IdempotencyKeys } from '@shop/shared';
 import type { PaymentStatus, RefundStatus } from '@shop/shared/contracts';
 
-export type FollowUpStep = 'mark_paid' | 'send_receipt' | 'mark_refunded';
+export type FollowUpStep = 'mark_paid' | 'send_receipt' | 'mark_refunded' | 'send_refund_notice';
 export type FollowUpState = 'pending' | 'done' | 'blocked';
 
 export interface PaymentError {
@@ -138,7 +138,8 @@ export interface PaymentStore {
   nextRefundGeneration(id: string): void;
   /**
    * The order was cancelled before it could be marked Paid and the charge was refunded: succeeded ->
-   * refunded, and every step still owed (mark the order, the receipt) is closed with the reason.
+   * refunded, and every step still owed (mark the order, the receipt) is closed with the reason -
+   * except the refund notice, which the refund's success queued: the customer was charged and refunded.
    */
   markRefundedForCancelledOrder(id: string, reason: string): Transition;
   /**

@@ -113,7 +113,8 @@ export function openPaymentStore(path: string): PaymentStore {
     'UPDATE payments SET refund_generation = refund_generation + 1, updated_at = ? WHERE id = ?',
   );
   const closeOpenFollowUps = db.prepare<[string, string, string]>(
-    `UPDATE follow_ups SET state = 'done', last_error = ?, done_at = ? WHERE payment_id = ? AND state <> 'done'`,
+    `UPDATE follow_ups SET state = 'done', last_error = ?, done_at = ?
+     WHERE payment_id = ? AND state <> 'done' AND step <> 'send_refund_notice'`,
   );
   const openAttempt = db.prepare<[string, string, string], { attempt: number }>(
     `UPDATE payments SET attempt = attempt + 1, attempt_payment_method = ?, attempt_open = 1, updated_at = ?

@@ -6,14 +6,28 @@ import type { PaymentEvents, RetrySchedule } from './paymentEvents.ts';
 
 /**
  * What a payment owes once Stripe has spoken: a charge that succeeded must mark the order Paid and
- * send the receipt (in that order); a refund must mark the order Refunded. The store writes these
- * steps in the same transaction as the payment's new state, so none is lost to a crash.
+ * send the receipt (in that order); a refund that succeeded must mark the order Refunded and send
+ * the refund notice (in that order). The store writes these steps in the same transaction as the
+ * payment's new state, so none is lost to a crash; a refund still pending or failed owes nothing.
  */
 export function stepsOwed(status: PaymentStatus): FollowUpStep[] {
   if (status === 'succeeded') return ['mark_paid', 'send_receipt'];
-  if (status === 'refunded') return ['mark_refunded'];
+  if (status === 'refunded') return ['mark_refunded', 'send_refund_notice'];
   return [];
 }
+
+/** What a cancelled order's automatic refund owes once it succeeded: the order stays Cancelled. */
+export const CANCELLED_ORDER_REFUND_OWES: FollowUpStep[] = ['send_refund_notice'];
+
+/** The step each one waits for (when the payment owes it): a mail goes after the order's change. */
+const AFTER: Partial<Record<FollowUpStep, FollowUpStep>> = {
+  send_receipt: 'mark_paid',
+  mark_refunded: 'mark_paid',
+  send_refund_notice: 'mark_refunded',
+};
+
+/** Mails go on in the background: the caller waits for the order's change only. */
+const MAILS: readonly FollowUpStep[] = ['send_receipt', 'send_refund_notice'];
 
 export const CANCELLED_ORDER_REFUND_REASON =
   'the order was cancelled before it could be marked Paid; the charge was refunded';
@@ -60,21 +74,23 @@ export function createFollowUpRunner(deps: FollowUpDeps): FollowUpRunner {
     if (step === 'mark_refunded') {
       return deps.orders.call('setOrderStatus', { ...order, body: { status: 'Refunded' } });
     }
+    const type = step === 'send_refund_notice' ? 'order_refunded' : 'order_paid';
     return deps.notifications.call('notify', {
-      body: { user_id: payment.user_id, order_id: payment.order_id, type: 'order_paid' },
+      body: { user_id: payment.user_id, order_id: payment.order_id, type },
     });
   }
 
   /**
    * mark_paid was refused (409). If the owner cancelled the order while it was being charged, the
    * customer must not pay for it: the charge is refunded (once: the refund's key is the payment's),
-   * the payment ends `refunded` and the receipt is not sent. False when the order is not Cancelled
+   * the payment ends `refunded` and the receipt is not sent; the refund notice is, once the refund
+   * succeeded (the customer was charged and refunded). False when the order is not Cancelled
    * (a person must look); throws when the order-service or Stripe fail, so the step is retried.
    */
   async function refundIfOrderCancelled(payment: PaymentRecord): Promise<boolean> {
     const order = await deps.orders.call('getOrder', { params: { id: payment.order_id } });
     if (order.status !== 'Cancelled') return false;
-    if (payment.status === 'succeeded') await deps.refundCharge(payment, []);
+    if (payment.status === 'succeeded') await deps.refundCharge(payment, CANCELLED_ORDER_REFUND_OWES);
     const { changed } = store.markRefundedForCancelledOrder(payment.id, CANCELLED_ORDER_REFUND_REASON);
     if (changed) events.count('refunded');
     events.log.warn(
@@ -90,12 +106,11 @@ export function createFollowUpRunner(deps: FollowUpDeps): FollowUpRunner {
     return true;
   }
 
-  /** The receipt and the refund update come after the order is marked Paid. */
+  /** The step this one waits for, while it is not done (see AFTER). */
   function waitsFor(step: FollowUp): FollowUp | undefined {
-    if (step.step === 'mark_paid') return undefined;
-    return store.followUps
-      .forPayment(step.payment_id)
-      .find((f) => f.step === 'mark_paid' && f.state !== 'done');
+    const after = AFTER[step.step];
+    if (!after) return undefined;
+    return store.followUps.forPayment(step.payment_id).find((f) => f.step === after && f.state !== 'done');
   }
 
   function retryLater(step: FollowUp, reason: string): void {
@@ -120,9 +135,12 @@ export function createFollowUpRunner(deps: FollowUpDeps): FollowUpRunner {
     if (before?.state === 'blocked') {
       store.followUps.block(
         step.id,
-        `waits for mark_paid, which is blocked (${before.last_error ?? 'no reason'})`,
+        `waits for ${before.step}, which is blocked (${before.last_error ?? 'no reason'})`,
       );
-      events.log.error(log, 'follow-up blocked: mark_paid is blocked');
+      events.log.error(
+        { ...log, waits_for: before.step },
+        'follow-up blocked: the step it waits for is blocked',
+      );
       return;
     }
     if (before) return store.followUps.postpone(step.id, now + deps.retry.baseMs);
@@ -173,7 +191,7 @@ export function createFollowUpRunner(deps: FollowUpDeps): FollowUpRunner {
       .forPayment(paymentId)
       .filter((f) => f.state === 'pending' && f.next_attempt_at <= Date.now());
     for (const step of due) {
-      if (step.step === 'send_receipt') track(runStep(step));
+      if (MAILS.includes(step.step)) track(runStep(step));
       else await runStep(step);
     }
   }

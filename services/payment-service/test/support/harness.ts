@@ -185,6 +185,16 @@ export async function confirmInBrowser(
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
+/** Posts to one of the sandbox's controls (e.g. refunds that do not settle at once: /_sandbox/refunds/hold). */
+export async function sandboxControl(h: Harness, path: string, body: object): Promise<void> {
+  const res = await fetch(`${h.sandbox.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+}
+
 /** Polls until `check` gives a truthy value; bounded by `timeoutMs`. */
 export const waitFor = <T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
