@@ -1,10 +1,9 @@
-import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../config/loadConfig.ts';
 import type { ServiceName } from '../contracts/endpoint.ts';
 import { loadOrCreateDevKeys } from './devKeys.ts';
-import { checkedServiceKey, fingerprintSecretOf } from './serviceKeys.ts';
+import { checkedServiceKey, fingerprintSecretOf, publicKeyOf } from './serviceKeys.ts';
 
 /** The variable holding each service's public key, read by the services it may call. */
 export const PUBLIC_KEY_VARIABLES = {
@@ -117,7 +116,7 @@ export function resolveAuthKeys(
       ? checkedServiceKey(found.value, found.variable, 'public')
       : dev!.services[caller].publicKey;
   }
-  if (callers.includes(service)) callerKeys[service] = publicHalfOf(signingKey);
+  if (callers.includes(service)) callerKeys[service] = publicKeyOf(signingKey);
   return {
     publicKey,
     privateKey: needsPrivateKey ? privateKey : undefined,
@@ -126,9 +125,4 @@ export function resolveAuthKeys(
     callerKeys,
     fingerprintSecret: fingerprintSecretOf(signingKey),
   };
-}
-
-/** The public key (PEM) of a private key (PEM). */
-function publicHalfOf(privateKey: string): string {
-  return createPublicKey(createPrivateKey(privateKey)).export({ type: 'spki', format: 'pem' }).toString();
 }

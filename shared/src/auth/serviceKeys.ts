@@ -29,6 +29,11 @@ export function checkedServiceKey(pem: string, variable: string, kind: 'private'
   return pem;
 }
 
+/** The public half (PEM) of a signing key: how a service verifies the tokens it signed itself. */
+export function publicKeyOf(signingKey: string): string {
+  return createPublicKey(signingKey).export({ type: 'spki', format: 'pem' }).toString();
+}
+
 /**
  * The HMAC key of Idempotency-Key fingerprints (they cover request bodies, which can hold a
  * password, so a stolen database alone must not allow guessing them). It must be secret and the same
