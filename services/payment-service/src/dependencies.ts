@@ -80,7 +80,7 @@ export function buildDependencies(config: Config, given: { logger?: Logger } = {
     store,
     orders,
     notifications,
-    refundCharge: refunds.refundCharge,
+    settleRefund: refunds.settleRefund,
     events,
     retry,
   });

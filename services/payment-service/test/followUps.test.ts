@@ -6,6 +6,7 @@ import {
   confirmInBrowser,
   newUserId,
   payOrder,
+  sandboxControl,
   startHarness,
   asUser,
   waitFor,
@@ -108,6 +109,64 @@ describe('durable follow-ups after a charge', () => {
     expect(await orderStatus(h.orders, order)).toBe('Cancelled');
     await waitFor(() => h.notify.calls.length === 1);
     expect(h.notify.calls[0]!.body.type, 'no receipt: only the refund mail').toBe('order_refunded');
+  });
+
+  it('when the automatic refund of a cancelled order stays pending at Stripe, the payment stays succeeded and no mail goes out; once it succeeds, the payment is refunded and one refund mail goes out', async () => {
+    h = await startHarness({ worker: true });
+    await h.listenForWebhooks();
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+    const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
+    await request(h.orders.url).post(`/api/order/${order.id}/cancel`).set(asUser(userId)).expect(200);
+    await sandboxControl(h, '/_sandbox/refunds/hold', { count: 1 });
+
+    expect((await confirmInBrowser(h.sandbox, created.body.payment_intent_id)).status).toBe(200);
+    const held = await waitFor(() => [...h.sandbox.state.refunds.values()][0]);
+    await waitFor(() => h.service.store.getPayment(created.body.id)?.refund?.status === 'pending');
+    const markPaid = () => h.service.store.followUps.forPayment(created.body.id)[0]!;
+    const attemptsWhilePending = markPaid().attempts;
+    await waitFor(() => markPaid().attempts > attemptsWhilePending + 1); // retried while pending
+    expect(h.service.store.getPayment(created.body.id)?.status, 'not refunded yet').toBe('succeeded');
+    expect(markPaid()).toMatchObject({ state: 'pending' });
+    expect(markPaid().last_error).toMatch(/refund .* is pending at Stripe/);
+    expect(h.notify.calls, 'no receipt, no refund mail while the refund is pending').toEqual([]);
+
+    await sandboxControl(h, `/_sandbox/refunds/${held.id}`, { status: 'succeeded' });
+    await waitFor(() => h.notify.calls.length === 1);
+    await waitFor(() => followUps(h, created.body.id).every((f) => f.state === 'done'));
+    expect(h.service.store.getPayment(created.body.id)?.status).toBe('refunded');
+    expect(h.notify.calls.map((c) => c.body)).toEqual([
+      { user_id: userId, order_id: order.id, type: 'order_refunded' },
+    ]);
+    expect(h.sandbox.state.refunds.size, 'one refund').toBe(1);
+    expect(await orderStatus(h.orders, order)).toBe('Cancelled');
+    expect(h.service.lines.filter((l) => l.includes('follow-up blocked'))).toEqual([]);
+  });
+
+  it('when the pending automatic refund of a cancelled order fails at Stripe, the charge is refunded again and ends refunded with one refund mail', async () => {
+    h = await startHarness({ worker: true });
+    await h.listenForWebhooks();
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+    const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
+    await request(h.orders.url).post(`/api/order/${order.id}/cancel`).set(asUser(userId)).expect(200);
+    await sandboxControl(h, '/_sandbox/refunds/hold', { count: 1 });
+
+    expect((await confirmInBrowser(h.sandbox, created.body.payment_intent_id)).status).toBe(200);
+    const held = await waitFor(() => [...h.sandbox.state.refunds.values()][0]);
+    await waitFor(() => h.service.store.getPayment(created.body.id)?.refund?.status === 'pending');
+    await sandboxControl(h, `/_sandbox/refunds/${held.id}`, { status: 'failed' });
+
+    await waitFor(() => h.service.store.getPayment(created.body.id)?.status === 'refunded', 10_000);
+    await waitFor(() => h.notify.calls.length === 1);
+    const refunds = [...h.sandbox.state.refunds.values()];
+    expect(refunds.map((r) => r.status)).toEqual(['failed', 'succeeded']);
+    expect(h.service.store.getPayment(created.body.id)?.refund).toMatchObject({
+      id: refunds[1]!.id,
+      status: 'succeeded',
+    });
+    expect(h.notify.calls.map((c) => c.body.type)).toEqual(['order_refunded']);
+    expect(await orderStatus(h.orders, order)).toBe('Cancelled');
   });
 
   it('when the notification-service fails, the payment still answers 200 and the receipt is retried until it is sent', async () => {

@@ -137,11 +137,12 @@ export interface PaymentStore {
   /** Stripe answered a 500 saved under the refund key and has no refund for it: use the next key. */
   nextRefundGeneration(id: string): void;
   /**
-   * The order was cancelled before it could be marked Paid and the charge was refunded: succeeded ->
-   * refunded, and every step still owed (mark the order, the receipt) is closed with the reason -
-   * except the refund notice, which the refund's success queued: the customer was charged and refunded.
+   * The order was cancelled before it could be marked Paid and its charge refunded (the refund's
+   * success already made the payment `refunded`): every step still owed (mark the order Paid or
+   * Refunded, the receipt) is closed with the reason - except the refund notice, which the refund's
+   * success queued: the customer was charged and refunded.
    */
-  markRefundedForCancelledOrder(id: string, reason: string): Transition;
+  closeStepsOfCancelledOrder(id: string, reason: string): void;
   /**
    * Payments due for a check with Stripe: not final (and not refused at creation), or with a refund
    * pending; the longest-waiting first.

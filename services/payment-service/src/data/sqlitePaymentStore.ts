@@ -182,13 +182,6 @@ export function openPaymentStore(path: string): PaymentStore {
     return { payment: mustGet(id), changed: refunded };
   });
 
-  const markRefundedForCancelledOrder = db.transaction((id: string, reason: string): Transition => {
-    const current = mustGet(id);
-    if (current.status === 'succeeded') setRefunded.run(now(), id);
-    closeOpenFollowUps.run(reason, now(), id);
-    return { payment: mustGet(id), changed: current.status === 'succeeded' };
-  });
-
   return {
     getPayment,
     getPaymentByOrder: (orderId) => {
@@ -224,7 +217,9 @@ export function openPaymentStore(path: string): PaymentStore {
     nextRefundGeneration: (id) => {
       nextRefundGeneration.run(now(), id);
     },
-    markRefundedForCancelledOrder: (id, reason) => markRefundedForCancelledOrder.immediate(id, reason),
+    closeStepsOfCancelledOrder: (id, reason) => {
+      closeOpenFollowUps.run(reason, now(), id);
+    },
     paymentsToSync: (at, limit) => toSync.all(at, limit).map(toRecord),
     unsettledPage: (after, limit) =>
       unsettledPage

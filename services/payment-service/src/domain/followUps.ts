@@ -42,8 +42,8 @@ export interface FollowUpDeps {
   store: PaymentStore;
   orders: ApiClient<typeof orderApi>;
   notifications: ApiClient<typeof notificationApi>;
-  /** Refunds the payment's charge in full at Stripe, at most once (see refunds.ts). */
-  refundCharge: (payment: PaymentRecord, owes: FollowUpStep[]) => Promise<unknown>;
+  /** Refunds the payment's charge in full at Stripe at most once, or asks about its open refund (refunds.ts). */
+  settleRefund: (payment: PaymentRecord, owes: FollowUpStep[]) => Promise<PaymentRecord>;
   events: PaymentEvents;
   retry: RetrySchedule;
 }
@@ -83,26 +83,36 @@ export function createFollowUpRunner(deps: FollowUpDeps): FollowUpRunner {
   /**
    * mark_paid was refused (409). If the owner cancelled the order while it was being charged, the
    * customer must not pay for it: the charge is refunded (once: the refund's key is the payment's),
-   * the payment ends `refunded` and the receipt is not sent; the refund notice is, once the refund
-   * succeeded (the customer was charged and refunded). False when the order is not Cancelled
+   * the receipt is not sent, and the payment ends `refunded` only when Stripe says the refund
+   * succeeded; that success owes the refund notice (the customer was charged and refunded).
+   * A refund still pending throws, so mark_paid is retried and asks Stripe again; one that failed
+   * moved the refund key on, so the retry refunds again. False when the order is not Cancelled
    * (a person must look); throws when the order-service or Stripe fail, so the step is retried.
    */
   async function refundIfOrderCancelled(payment: PaymentRecord): Promise<boolean> {
     const order = await deps.orders.call('getOrder', { params: { id: payment.order_id } });
     if (order.status !== 'Cancelled') return false;
-    if (payment.status === 'succeeded') await deps.refundCharge(payment, CANCELLED_ORDER_REFUND_OWES);
-    const { changed } = store.markRefundedForCancelledOrder(payment.id, CANCELLED_ORDER_REFUND_REASON);
-    if (changed) events.count('refunded');
-    events.log.warn(
-      {
-        payment_id: payment.id,
-        order_id: payment.order_id,
-        payment_intent_id: payment.payment_intent_id,
-        amount: payment.amount,
-        currency: payment.currency,
-      },
-      'order cancelled during its charge: charge refunded automatically',
-    );
+    const current =
+      payment.status === 'succeeded'
+        ? await deps.settleRefund(payment, CANCELLED_ORDER_REFUND_OWES)
+        : payment;
+    if (current.status !== 'refunded') {
+      throw new Error(`the refund ${current.refund?.id ?? ''} is pending at Stripe`);
+    }
+    store.closeStepsOfCancelledOrder(payment.id, CANCELLED_ORDER_REFUND_REASON);
+    if (payment.status === 'succeeded') {
+      events.log.warn(
+        {
+          payment_id: payment.id,
+          order_id: payment.order_id,
+          payment_intent_id: payment.payment_intent_id,
+          refund_id: current.refund?.id,
+          amount: payment.amount,
+          currency: payment.currency,
+        },
+        'order cancelled during its charge: charge refunded automatically',
+      );
+    }
     return true;
   }
 

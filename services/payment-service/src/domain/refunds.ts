@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { DependencyError, conflict, type Principal } from '@shop/shared';
-import type { PaymentRecord, PaymentStore, RefundState } from '../data/paymentStore.ts';
+import type { FollowUpStep, PaymentRecord, PaymentStore, RefundState } from '../data/paymentStore.ts';
 import { visiblePayment } from './access.ts';
 import { stepsOwed, type FollowUpRunner } from './followUps.ts';
 import type { KeyedLock } from './keyedLock.ts';
@@ -52,13 +52,13 @@ export function createRefunds(stripe: Stripe, store: PaymentStore, events: Payme
    * unlike search): a succeeded one wins, then one still pending, then the latest. A refund made in
    * Stripe's dashboard counts too; the shop refunds only in full.
    */
-  async function syncRefund(payment: PaymentRecord): Promise<PaymentRecord> {
+  async function syncRefund(payment: PaymentRecord, owes = stepsOwed('refunded')): Promise<PaymentRecord> {
     const ours = (await stripe.refunds.list({ payment_intent: payment.payment_intent_id!, limit: 100 })).data;
     const pick =
       ours.find((refund) => refund.status === 'succeeded') ??
       ours.find((refund) => OPEN.includes(refund.status ?? '')) ??
       ours[0];
-    return pick ? record(payment, pick) : store.getPayment(payment.id)!;
+    return pick ? record(payment, pick, owes) : store.getPayment(payment.id)!;
   }
 
   /**
@@ -77,8 +77,8 @@ export function createRefunds(stripe: Stripe, store: PaymentStore, events: Payme
       );
     } catch (error) {
       // Refunded already (ours answered late, or from Stripe's dashboard): Stripe's list says how.
-      if (stripeCode(error) === 'charge_already_refunded') return syncRefund(payment);
-      if (isSaved5xx(error)) await afterSaved5xx(payment);
+      if (stripeCode(error) === 'charge_already_refunded') return syncRefund(payment, owes);
+      if (isSaved5xx(error)) await afterSaved5xx(payment, owes);
       events.count('error');
       throw providerFailure(events, error, 'refund the payment');
     }
@@ -95,13 +95,18 @@ export function createRefunds(stripe: Stripe, store: PaymentStore, events: Payme
   }
 
   /** A 500 saved under the refund key: a refund made anyway is adopted, otherwise the next key is used. */
-  async function afterSaved5xx(payment: PaymentRecord): Promise<void> {
-    const found = await syncRefund(payment).catch(() => undefined);
+  async function afterSaved5xx(payment: PaymentRecord, owes: FollowUpStep[]): Promise<void> {
+    const found = await syncRefund(payment, owes).catch(() => undefined);
     if (found?.refund && !['failed', 'canceled'].includes(found.refund.status)) return;
     store.nextRefundGeneration(payment.id);
   }
 
-  return { refundCharge, syncRefund };
+  /** Asks Stripe about the payment's open refund, or refunds it when it has none (or only a failed one). */
+  function settleRefund(payment: PaymentRecord, owes = stepsOwed('refunded')): Promise<PaymentRecord> {
+    return refundOpen(payment) ? syncRefund(payment, owes) : refundCharge(payment, owes);
+  }
+
+  return { refundCharge, syncRefund, settleRefund };
 }
 
 export type Refunds = ReturnType<typeof createRefunds>;
