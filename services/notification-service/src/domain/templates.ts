@@ -1,6 +1,6 @@
 import { formatMoney } from '@shop/shared';
 import type { Order, User } from '@shop/shared/contracts';
-import { escapeHtml, headerText, htmlLayout } from './html.ts';
+import { escapeHtml, htmlLayout } from './html.ts';
 
 /** What a mail says, before it becomes MIME. */
 export interface MailContent {
@@ -19,6 +19,12 @@ const paidAtFormat = new Intl.DateTimeFormat('en-GB', {
 export function formatPaidAt(iso: string): string {
   return `${paidAtFormat.format(new Date(iso))} UTC`;
 }
+
+/**
+ * Subjects are fixed text plus at most this: a user chooses a product name and a username, and a
+ * subject is what a phisher would want them in (it is read before the mail is opened).
+ */
+const shortId = (order: Order) => order.id.slice(0, 8);
 
 /**
  * The receipt for a paid order. `paidAt` is when the order became Paid (the order's updated_at,
@@ -54,12 +60,11 @@ export function receiptMail(user: User, order: Order, paidAt: string): MailConte
     rows,
     outro: ['Keep this mail as your receipt.'],
   });
-  return { subject: headerText(`Your receipt for ${order.product_name}`), text, html };
+  return { subject: `Your receipt for order ${shortId(order)}`, text, html };
 }
 
 /**
- * The notice that an order's payment was refunded (in full: the shop refunds only in full). The
- * subject is fixed text and the order's short id: nothing a user typed reaches a header.
+ * The notice that an order's payment was refunded (in full: the shop refunds only in full).
  */
 export function refundMail(user: User, order: Order): MailContent {
   const amount = `${formatMoney(order.amount, order.currency)} ${order.currency}`;
@@ -85,7 +90,7 @@ export function refundMail(user: User, order: Order): MailContent {
     rows,
     outro: [outro],
   });
-  return { subject: `Your refund for order ${order.id.slice(0, 8)}`, text, html };
+  return { subject: `Your refund for order ${shortId(order)}`, text, html };
 }
 
 export function welcomeMail(user: User): MailContent {
@@ -104,5 +109,5 @@ export function welcomeMail(user: User): MailContent {
       `You signed up with ${escapeHtml(user.email)}. You can turn these mails off in your notification preferences.`,
     ],
   });
-  return { subject: headerText(`Welcome, ${user.username}!`), text, html };
+  return { subject: 'Welcome to the shop!', text, html };
 }
