@@ -181,19 +181,33 @@ describe('POST /api/notify: who may call it and with what', () => {
     expect(await mailsTo(n.gmail, user.email)).toEqual([]);
   });
 
-  it('when a service no endpoint of the contract names (the order-service) calls notify, its token cannot be verified here: 401, and nothing is sent', async () => {
-    service = startService(n);
-    const user = await registerUser(n);
+  it.each([
+    ['order-service', 'welcome'],
+    ['order-service', 'order_paid'],
+    ['payment-service', 'welcome'],
+    ['payment-service', 'order_created'],
+    ['user-service', 'order_paid'],
+    ['user-service', 'order_refunded'],
+  ] as const)(
+    'when the %s asks for a %s mail (a type it does not request), 403 comes back and nothing is recorded or sent',
+    async (caller, type) => {
+      service = startService(n);
+      const user = await registerUser(n);
+      const order = await createOrder(n, user.id);
+      const body =
+        type === 'welcome' ? { user_id: user.id, type } : { user_id: user.id, order_id: order.id, type };
 
-    const res = await request(service.app)
-      .post('/api/notify')
-      .set(bearer(serviceToken('order-service', 'notification-service')))
-      .send({ user_id: user.id, type: 'welcome' });
+      const res = await request(service.app)
+        .post('/api/notify')
+        .set(bearer(serviceToken(caller, 'notification-service')))
+        .send(body);
 
-    expect(res.status).toBe(401);
-    expect(service.store.list({ user_id: user.id, limit: 10 })).toEqual([]);
-    expect(await mailsTo(n.gmail, user.email)).toEqual([]);
-  });
+      expect(res.status).toBe(403);
+      expect(res.body).toMatchObject({ code: 'forbidden' });
+      expect(service.store.list({ user_id: user.id, limit: 10 })).toEqual([]);
+      expect(await mailsTo(n.gmail, user.email)).toEqual([]);
+    },
+  );
 
   it('when no token is sent, 401 comes back', async () => {
     service = startService(n);
@@ -261,7 +275,7 @@ describe('POST /api/notify: who may call it and with what', () => {
     ]);
     expect(paidWithoutOrder.status).toBe(400);
     expect(paidWithoutOrder.body.errors).toEqual([
-      { in: 'body', field: 'order_id', message: 'Required for order_paid and order_refunded' },
+      { in: 'body', field: 'order_id', message: 'Required for order_paid' },
     ]);
   });
 });

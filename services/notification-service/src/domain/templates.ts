@@ -26,6 +26,35 @@ export function formatPaidAt(iso: string): string {
  */
 const shortId = (order: Order) => order.id.slice(0, 8);
 
+/** The confirmation that an order was placed: what it is and what it will cost, before payment. */
+export function orderCreatedMail(user: User, order: Order): MailContent {
+  const amount = `${formatMoney(order.amount, order.currency)} ${order.currency}`;
+  const rows: [string, string][] = [
+    ['Order', order.id],
+    ['Product', order.product_name],
+    ['Quantity', String(order.quantity)],
+    ['Total', amount],
+  ];
+  const intro = 'Thank you: we have your order. It is paid once you complete the payment.';
+  const outro = 'You get a receipt when the payment goes through.';
+  const text = [
+    `Hello ${user.username},`,
+    '',
+    intro,
+    '',
+    ...rows.map(([label, value]) => `${`${label}:`.padEnd(10)}${value}`),
+    '',
+    outro,
+  ].join('\n');
+  const html = htmlLayout({
+    title: 'Your order',
+    intro: [`Hello ${escapeHtml(user.username)},`, intro],
+    rows,
+    outro: [outro],
+  });
+  return { subject: `Your order ${shortId(order)} is placed`, text, html };
+}
+
 /**
  * The receipt for a paid order. `paidAt` is when the order became Paid (the order's updated_at,
  * since the move to Paid is its last change).
