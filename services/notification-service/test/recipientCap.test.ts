@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import express, { type Express } from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import type { MessageView } from '@shop/gmail-sandbox';
@@ -12,6 +11,7 @@ import {
 import { listen, testEnv } from '@shop/shared/testing';
 import { MIGRATIONS } from '../src/data/migrations.ts';
 import { createOrder, mailsTo, registerUser, waitFor } from './support/neighbours.ts';
+import { listenFirst } from './support/listenFirst.ts';
 import { getNotification, notify, startService } from './support/service.ts';
 import { deliverySuite } from './support/suite.ts';
 
@@ -141,16 +141,10 @@ describe('the per-recipient hourly cap', () => {
 describe('a registration flood at one mailbox (real user-service calling the notification-service)', () => {
   it('when 36 registrations to victim+N@ come from three client addresses, the mailbox gets at most the cap (10) of welcome mails within the hour', async () => {
     const logger = createLogger('flood', 'silent');
-    // Each service needs the other's URL: the notification-service's server listens first and hands
-    // its requests to the app once it is built.
-    const built: { app?: Express } = {};
-    const front = express().use((req, res, next) =>
-      built.app ? built.app(req, res, next) : res.status(503).end(),
-    );
-    const notifyServer = await listen(front, logger);
+    const notifyServer = await listenFirst(logger);
     const users = await startFloodedUserService(notifyServer.url, logger);
     const notifications = suite.track(startService(suite.n, { env: { USER_SERVICE_URL: users.url } })); // the default cap
-    built.app = notifications.app;
+    notifyServer.serve(notifications.app);
     try {
       const local = mailbox();
       const registered: string[] = [];

@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { conflict, forbidden, notFound, type Logger } from '@shop/shared';
-import {
-  NOTIFICATION_REQUESTERS,
-  type NotificationType,
-  type NotifyBody,
-  type Order,
-  type User,
-} from '@shop/shared/contracts';
+import { NOTIFICATION_REQUESTERS, type NotificationType, type NotifyBody } from '@shop/shared/contracts';
 import type {
   ListFilter,
   NewNotification,
@@ -20,7 +14,7 @@ import { fetchOrder, fetchUser, type OrderLookup, type UserLookup } from './look
 import { MAIL_KINDS } from './mailKinds.ts';
 import type { Mailer } from './mailer.ts';
 import { mailboxOf, nextSlot } from './recipientCap.ts';
-import { orderCreatedMail, receiptMail, refundMail, welcomeMail, type MailContent } from './templates.ts';
+import { renderMail } from './templates.ts';
 
 /** The start of `last_error` of a mail skipped because its recipient was over the hourly cap. */
 export const RECIPIENT_CAP_REASON = 'recipient_cap';
@@ -46,15 +40,6 @@ export type Notifier = ReturnType<typeof createNotifier>;
 
 export function createNotifier(deps: NotifierDeps) {
   const { store, logger, now } = deps;
-
-  const render = (type: NotificationType, user: User, order: Order | undefined): MailContent => {
-    if (type === 'welcome') return welcomeMail(user);
-    if (!order) throw new Error(`${type} without an order`);
-    if (type === 'order_created') return orderCreatedMail(user, order);
-    if (type === 'order_refunded') return refundMail(user, order);
-    // The move to Paid is the order's last change, so its updated_at is when it was paid.
-    return receiptMail(user, order, order.updated_at);
-  };
 
   /**
    * What a new mail's row starts as: skipped when muted (no MIME), else checked against the
@@ -142,7 +127,7 @@ export function createNotifier(deps: NotifierDeps) {
               to: { name: user.username, address: user.email },
               date: createdAt,
             },
-            render(input.type, user, order),
+            renderMail(input.type, user, order),
           );
 
       // From here to the insert nothing awaits: the cap's read and the row written are one step.

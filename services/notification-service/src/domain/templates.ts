@@ -1,5 +1,5 @@
 import { formatMoney } from '@shop/shared';
-import type { Order, User } from '@shop/shared/contracts';
+import type { NotificationType, Order, User } from '@shop/shared/contracts';
 import { escapeHtml, htmlLayout } from './html.ts';
 
 /** What a mail says, before it becomes MIME. */
@@ -139,4 +139,19 @@ export function welcomeMail(user: User): MailContent {
     ],
   });
   return { subject: 'Welcome to the shop!', text, html };
+}
+
+/** The mail of each type; an order mail needs its order (the notifier fetched it). */
+export function renderMail(type: NotificationType, user: User, order: Order | undefined): MailContent {
+  if (type === 'welcome') return welcomeMail(user);
+  if (!order) throw new Error(`${type} without an order`);
+  switch (type) {
+    case 'order_created':
+      return orderCreatedMail(user, order);
+    // The move to Paid is the order's last change, so its updated_at is when it was paid.
+    case 'order_paid':
+      return receiptMail(user, order, order.updated_at);
+    case 'order_refunded':
+      return refundMail(user, order);
+  }
 }
