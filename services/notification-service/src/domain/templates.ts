@@ -26,33 +26,50 @@ export function formatPaidAt(iso: string): string {
  */
 const shortId = (order: Order) => order.id.slice(0, 8);
 
-/** The confirmation that an order was placed: what it is and what it will cost, before payment. */
-export function orderCreatedMail(user: User, order: Order): MailContent {
-  const amount = `${formatMoney(order.amount, order.currency)} ${order.currency}`;
-  const rows: [string, string][] = [
-    ['Order', order.id],
-    ['Product', order.product_name],
-    ['Quantity', String(order.quantity)],
-    ['Total', amount],
-  ];
-  const intro = 'Thank you: we have your order. It is paid once you complete the payment.';
-  const outro = 'You get a receipt when the payment goes through.';
+const money = (cents: number, currency: Order['currency']) => `${formatMoney(cents, currency)} ${currency}`;
+
+/**
+ * A mail about an order: a greeting, one paragraph, the rows (aligned in the text part, a table in
+ * the HTML part, where every value is escaped) and a closing paragraph.
+ */
+function orderMail(
+  user: User,
+  parts: { subject: string; title: string; intro: string; rows: [string, string][]; outro: string },
+): MailContent {
+  const { subject, title, intro, rows, outro } = parts;
+  const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   const text = [
     `Hello ${user.username},`,
     '',
     intro,
     '',
-    ...rows.map(([label, value]) => `${`${label}:`.padEnd(10)}${value}`),
+    ...rows.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`),
     '',
     outro,
   ].join('\n');
   const html = htmlLayout({
-    title: 'Your order',
+    title,
     intro: [`Hello ${escapeHtml(user.username)},`, intro],
     rows,
     outro: [outro],
   });
-  return { subject: `Your order ${shortId(order)} is placed`, text, html };
+  return { subject, text, html };
+}
+
+/** The confirmation that an order was placed: what it is and what it will cost, before payment. */
+export function orderCreatedMail(user: User, order: Order): MailContent {
+  return orderMail(user, {
+    subject: `Your order ${shortId(order)} is placed`,
+    title: 'Your order',
+    intro: 'Thank you: we have your order. It is paid once you complete the payment.',
+    rows: [
+      ['Order', order.id],
+      ['Product', order.product_name],
+      ['Quantity', String(order.quantity)],
+      ['Total', money(order.amount, order.currency)],
+    ],
+    outro: 'You get a receipt when the payment goes through.',
+  });
 }
 
 /**
@@ -60,66 +77,35 @@ export function orderCreatedMail(user: User, order: Order): MailContent {
  * since the move to Paid is its last change).
  */
 export function receiptMail(user: User, order: Order, paidAt: string): MailContent {
-  const amount = `${formatMoney(order.amount, order.currency)} ${order.currency}`;
-  const unitPrice = `${formatMoney(order.unit_amount, order.currency)} ${order.currency}`;
-  const when = formatPaidAt(paidAt);
-  const rows: [string, string][] = [
-    ['Order', order.id],
-    ['Product', order.product_name],
-    ['Quantity', String(order.quantity)],
-    ['Unit price', unitPrice],
-    ['Amount paid', amount],
-    ['Paid at', when],
-  ];
-  const text = [
-    `Hello ${user.username},`,
-    '',
-    'Thank you for your order. We have received your payment.',
-    '',
-    ...rows.map(([label, value]) => `${`${label}:`.padEnd(13)}${value}`),
-    '',
-    'Keep this mail as your receipt.',
-  ].join('\n');
-  const html = htmlLayout({
+  return orderMail(user, {
+    subject: `Your receipt for order ${shortId(order)}`,
     title: 'Your receipt',
-    intro: [
-      `Hello ${escapeHtml(user.username)},`,
-      'Thank you for your order. We have received your payment.',
+    intro: 'Thank you for your order. We have received your payment.',
+    rows: [
+      ['Order', order.id],
+      ['Product', order.product_name],
+      ['Quantity', String(order.quantity)],
+      ['Unit price', money(order.unit_amount, order.currency)],
+      ['Amount paid', money(order.amount, order.currency)],
+      ['Paid at', formatPaidAt(paidAt)],
     ],
-    rows,
-    outro: ['Keep this mail as your receipt.'],
+    outro: 'Keep this mail as your receipt.',
   });
-  return { subject: `Your receipt for order ${shortId(order)}`, text, html };
 }
 
-/**
- * The notice that an order's payment was refunded (in full: the shop refunds only in full).
- */
+/** The notice that an order's payment was refunded (in full: the shop refunds only in full). */
 export function refundMail(user: User, order: Order): MailContent {
-  const amount = `${formatMoney(order.amount, order.currency)} ${order.currency}`;
-  const rows: [string, string][] = [
-    ['Order', order.id],
-    ['Product', order.product_name],
-    ['Amount refunded', amount],
-  ];
-  const intro = 'We have refunded your payment. It goes back to the card you paid with.';
-  const outro = 'Your bank may take a few days to show the refund on your statement.';
-  const text = [
-    `Hello ${user.username},`,
-    '',
-    intro,
-    '',
-    ...rows.map(([label, value]) => `${`${label}:`.padEnd(17)}${value}`),
-    '',
-    outro,
-  ].join('\n');
-  const html = htmlLayout({
+  return orderMail(user, {
+    subject: `Your refund for order ${shortId(order)}`,
     title: 'Your refund',
-    intro: [`Hello ${escapeHtml(user.username)},`, intro],
-    rows,
-    outro: [outro],
+    intro: 'We have refunded your payment. It goes back to the card you paid with.',
+    rows: [
+      ['Order', order.id],
+      ['Product', order.product_name],
+      ['Amount refunded', money(order.amount, order.currency)],
+    ],
+    outro: 'Your bank may take a few days to show the refund on your statement.',
   });
-  return { subject: `Your refund for order ${shortId(order)}`, text, html };
 }
 
 export function welcomeMail(user: User): MailContent {
