@@ -20,7 +20,7 @@ export interface TestStack {
 /**
  * The whole system for a test: the real start-up code (scripts/stack) on free ports, with keys of
  * its own (each service given only its own signing key, as in production), databases in a temp folder,
- * short retry intervals and no rate limits (the caps on declined cards stay at their defaults). It runs the
+ * short retry intervals and no rate limits or mail caps (the caps on declined cards stay at their defaults). It runs the
  * compiled services, as production does (the projects' globalSetup builds them).
  */
 export async function startTestStack(
@@ -61,6 +61,9 @@ export async function startTestStack(
       PAYMENT_RETRY_BASE_MS: '200',
       NOTIFY_WORKER_INTERVAL_MS: '200',
       NOTIFY_RETRY_BASE_MS: '200',
+      // No per-recipient mail cap either: load and soak runs send one user hundreds of receipts
+      // (the cap is tested in the notification-service's own suite, with the real user-service).
+      NOTIFY_RECIPIENT_HOURLY_CAP: '0',
       // Real credentials in the developer's shell must not leak into tests.
       STRIPE_SECRET_KEY: '',
       STRIPE_WEBHOOK_SECRET: '',

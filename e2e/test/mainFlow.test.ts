@@ -68,9 +68,16 @@ describe('the main flow across the six processes', () => {
     expect(me.body).toMatchObject({ id: userId, email });
   });
 
-  it('when an order of 2 x 19.99 is paid with pm_card_visa, it is Paid, charged 3998 once, and one receipt arrives', async () => {
+  it('when an order of 2 x 19.99 is created, one order_created mail arrives; paid with pm_card_visa, it is Paid, charged 3998 once, and one receipt arrives', async () => {
     const order = await createOrder(2, 19.99);
     expect(order.amount).toBe(3998);
+    const mailsWith = async (subject: string) => (await mailsTo(email)).filter((m) => m.subject === subject);
+    const placed = await eventually('the order_created mail', async () => {
+      const found = await mailsWith(`Your order ${order.id.slice(0, 8)} is placed`);
+      return found.length > 0 && found;
+    });
+    expect(placed).toHaveLength(1);
+    expect(placed[0]!.text).toContain(order.id);
     const paid = await call('POST', payments('/api/pay-order'), {
       token,
       body: { order_id: order.id, payment_method: 'pm_card_visa' },
@@ -80,8 +87,9 @@ describe('the main flow across the six processes', () => {
     expect((await call('GET', orders(`/api/order/${order.id}`), { token })).body.status).toBe('Paid');
     const intents = await intentsFor(order.id);
     expect(intents.map((pi) => [pi.amount, pi.status])).toEqual([[3998, 'succeeded']]);
+    const receiptSubject = `Your receipt for order ${order.id.slice(0, 8)}`;
     const receipts = await eventually('the receipt', async () => {
-      const found = (await mailsTo(email)).filter((m) => m.text.includes(order.id));
+      const found = await mailsWith(receiptSubject);
       return found.length > 0 && found;
     });
     expect(receipts).toHaveLength(1);
@@ -93,7 +101,8 @@ describe('the main flow across the six processes', () => {
     });
     expect(again.status).toBeLessThan(500);
     expect(await intentsFor(order.id)).toHaveLength(1);
-    expect((await mailsTo(email)).filter((m) => m.text.includes(order.id))).toHaveLength(1);
+    expect(await mailsWith(receiptSubject)).toHaveLength(1);
+    expect((await mailsTo(email)).filter((m) => m.text.includes(order.id))).toHaveLength(2); // placed, receipt
   });
 
   it('when the card is declined, 402 comes back, the order stays Pending, and another card then pays it', async () => {

@@ -436,6 +436,24 @@ describe("service credentials: one service cannot do another service's job", () 
     expect(await mailsOfAlice()).toBe(before);
   });
 
+  it("a service's own token asking for a kind of mail another service requests (the user- or order-service for a receipt, the order-service for a welcome mail) is refused with 403 and no mail is queued", async () => {
+    const before = await mailsOfAlice();
+    const asks = [
+      ['user-service', { user_id: alice.id, order_id: victim.paidOrder, type: 'order_paid' }],
+      ['order-service', { user_id: alice.id, order_id: victim.paidOrder, type: 'order_paid' }],
+      ['order-service', { user_id: alice.id, type: 'welcome' }],
+    ] as const;
+    for (const [caller, body] of asks) {
+      const res = await call('POST', url('notification-service', '/api/notify'), {
+        token: keyed.serviceToken(caller, 'notification-service'),
+        body,
+      });
+      expect(res.status, `${caller} asking for ${body.type}`).toBe(403);
+      expect(res.body.code).toBe('forbidden');
+    }
+    expect(await mailsOfAlice()).toBe(before);
+  });
+
   it('a made-up service (its own key, its own name) is refused with 401 on PATCH order status and on GET order', async () => {
     const stranger = generateKeyPair().privateKey;
     const claims = serviceClaims({ iss: 'admin-service', sub: 'admin-service' });

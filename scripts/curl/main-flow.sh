@@ -87,11 +87,14 @@ expect_equal "$(field status)" succeeded "the payment status"
 request GET "$ORDER_URL/api/order/$order_id" 200 '' "$token"
 expect_equal "$(field status)" Paid "the order status after paying"
 
-# The receipt is sent right after the charge; give it a few seconds in case it was queued.
+# The receipt is sent right after the charge; give it a few seconds in case it was queued. Its
+# subject names the order by the first 8 characters of its id (so does the order_created mail,
+# "Your order ... is placed", which arrived when the order was created).
 for _ in $(seq 1 50); do
   request GET "$INBOX_URL/api/messages?to=$email" 200 > /dev/null
   receipts=$(node -e 'const m = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).messages;
-    process.stdout.write(String(m.filter((x) => x.text.includes(process.argv[2])).length))' "$BODY" "$order_id")
+    const subject = "Your receipt for order " + process.argv[2].slice(0, 8);
+    process.stdout.write(String(m.filter((x) => x.subject === subject).length))' "$BODY" "$order_id")
   [[ $receipts -ge 1 ]] && break
   sleep 0.2
 done

@@ -51,6 +51,11 @@ export const configSchema = z
     GMAIL_TOKEN_URL: optionalUrl,
     /** Timeout of each Gmail call the worker makes (token refresh included), and of each token request. */
     GMAIL_SEND_TIMEOUT_MS: envInt(10_000, 100, 120_000),
+    /**
+     * Mails per recipient mailbox (the address lower-cased, without a +tag) per hour; 0 = no cap.
+     * Over it, order mails wait in the queue and welcome mails are skipped.
+     */
+    NOTIFY_RECIPIENT_HOURLY_CAP: envInt(10, 0, 10_000),
     /** Timeout of the one Gmail try made while the notify caller waits. */
     NOTIFY_INLINE_SEND_TIMEOUT_MS: envInt(2_000, 100, 60_000),
     /** While Gmail is unavailable: the first retry's delay, doubled per failed try, up to the max. */

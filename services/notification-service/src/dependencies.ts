@@ -48,6 +48,12 @@ export function buildDependencies(config: Config, given: { logger?: Logger } = {
   );
   const recordOutcome: DeliveryDeps['recordOutcome'] = (type, status) => outcomes.inc({ type, status });
 
+  const capped = metrics.counter(
+    'notifications_capped_total',
+    'Mails held back because their recipient mailbox was over NOTIFY_RECIPIENT_HOURLY_CAP: deferred (sent later) or skipped (not sent).',
+    ['type', 'outcome'],
+  );
+
   const users = basics.neighbour(userApi, config.USER_SERVICE_URL);
   const orders = basics.neighbour(orderApi, config.ORDER_SERVICE_URL);
   const mailer = createGmailMailer(config.gmail, {
@@ -81,7 +87,9 @@ export function buildDependencies(config: Config, given: { logger?: Logger } = {
     logger,
     now,
     inlineTimeoutMs: config.NOTIFY_INLINE_SEND_TIMEOUT_MS,
+    recipientHourlyCap: config.NOTIFY_RECIPIENT_HOURLY_CAP,
     recordOutcome,
+    recordCapped: (type, outcome) => capped.inc({ type, outcome }),
   });
   const worker = createDeliveryWorker({ delivery, logger, intervalMs: config.NOTIFY_WORKER_INTERVAL_MS });
 

@@ -222,6 +222,7 @@ async function leaveSendingRow(dbPath: string, user: User, createdAt: Date) {
     user_id: user.id,
     order_id: null,
     recipient: user.email,
+    mailbox: user.email,
     created_at: createdAt.toISOString(),
     initial: { status: 'sending', mime, lease_until: new Date(Date.now() - 1_000).toISOString() },
   });

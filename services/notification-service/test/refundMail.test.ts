@@ -92,7 +92,7 @@ describe('POST /api/notify: the refund mail', () => {
 describe('the migration that adds order_refunded', () => {
   it('when a database of the previous version is opened, its mails are kept and a refund mail can be stored', () => {
     const path = join(suite.dir, 'migrated.sqlite');
-    const old = openSqlite(path, MIGRATIONS.slice(0, -1));
+    const old = openSqlite(path, MIGRATIONS.slice(0, 2));
     old
       .prepare(
         `INSERT INTO notifications (id, type, user_id, order_id, status, recipient, created_at, updated_at, queued_since)
@@ -109,6 +109,7 @@ describe('the migration that adds order_refunded', () => {
       user_id: 'u1',
       order_id: 'o1',
       recipient: 'a@example.com',
+      mailbox: 'a@example.com',
       created_at: '2026-01-02T00:00:00Z',
       initial: { status: 'skipped', reason: 'muted' },
     });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authEnv, baseEnv, dataPath, envInt, envPort, loadConfig } from '@shop/shared';
+import { authEnv, baseEnv, dataPath, envInt, envPort, envUrl, loadConfig } from '@shop/shared';
 import { CurrencyCode } from '@shop/shared/contracts';
 
 /** The order-service's environment: the one home of its defaults, each working on a dev machine. */
@@ -16,6 +16,10 @@ export const configSchema = z.object({
   ORDER_CREATE_RATE_LIMIT: envInt(30, 0, 100_000),
   ORDER_CREATE_ADDRESS_RATE_LIMIT: envInt(100, 0, 100_000),
   ORDER_RATE_LIMIT_WINDOW_MS: envInt(60_000, 1000, 24 * 3600 * 1000),
+  /** Where the order_created mail is asked for. */
+  NOTIFICATION_SERVICE_URL: envUrl('http://127.0.0.1:3004'),
+  /** How long creation's fire-and-forget order_created mail call may take before it is given up. */
+  ORDER_MAIL_TIMEOUT_MS: envInt(2000, 100, 120_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -6,6 +6,8 @@ import {
   type ServiceBasics,
   userAndAddressLimits,
 } from '@shop/shared';
+import { createMailRequests, type MailRequests } from '@shop/shared/clients';
+import { notificationApi } from '@shop/shared/contracts';
 import type { Config } from './config.ts';
 import type { OrderStore } from './data/orderStore.ts';
 import { openOrderStore } from './data/sqliteOrderStore.ts';
@@ -15,6 +17,8 @@ export interface Dependencies extends ServiceBasics<Config> {
   store: OrderStore;
   /** Order creations per user and per client address (a limit of 0 lets everything through). */
   createOrderLimits: RequestHandler[];
+  /** Asks the notification-service for the order_created mail, best effort. */
+  mailRequests: MailRequests;
   /** Closes the store (after the server stopped taking requests). */
   close(): Promise<void>;
 }
@@ -25,9 +29,15 @@ export function buildDependencies(
   given: { logger?: Logger; store?: OrderStore } = {},
 ): Dependencies {
   const store = given.store ?? openDatabaseSetting('ORDER_DB_PATH', config.ORDER_DB_PATH, openOrderStore);
+  const basics = serviceBasics('order-service', config, given);
+  const notifications = basics.neighbour(notificationApi, config.NOTIFICATION_SERVICE_URL, {
+    timeoutMs: config.ORDER_MAIL_TIMEOUT_MS,
+    retries: 0, // fire and forget: nobody waits for a second try
+  });
   return {
-    ...serviceBasics('order-service', config, given),
+    ...basics,
     store,
+    mailRequests: createMailRequests(notifications, basics.logger),
     createOrderLimits: userAndAddressLimits({
       name: 'order creation',
       windowMs: config.ORDER_RATE_LIMIT_WINDOW_MS,

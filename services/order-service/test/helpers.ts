@@ -19,6 +19,8 @@ export function buildApp(
     store?: OrderStore;
     defaultCurrency?: Currency;
     limits?: { perUser: number; perAddress: number };
+    notificationServiceUrl?: string;
+    mailTimeoutMs?: number;
   } = {},
 ) {
   const config = readConfig(
@@ -27,6 +29,9 @@ export function buildApp(
       ORDER_DEFAULT_CURRENCY: options.defaultCurrency,
       ORDER_CREATE_RATE_LIMIT: options.limits?.perUser ?? 0,
       ORDER_CREATE_ADDRESS_RATE_LIMIT: options.limits?.perAddress ?? 0,
+      // The order_created mail request goes nowhere (port 9 refuses) unless a test says where.
+      NOTIFICATION_SERVICE_URL: options.notificationServiceUrl ?? 'http://127.0.0.1:9',
+      ORDER_MAIL_TIMEOUT_MS: options.mailTimeoutMs,
     }),
   );
   const { logger, lines } = captureLogs('order-service');

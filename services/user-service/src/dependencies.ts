@@ -6,6 +6,7 @@ import {
   serviceBasics,
   type ServiceBasics,
 } from '@shop/shared';
+import { createMailRequests, type MailRequests } from '@shop/shared/clients';
 import { notificationApi } from '@shop/shared/contracts';
 import type { Config } from './config.ts';
 import { openIdempotencyKeys } from './data/idempotencyKeysDatabase.ts';
@@ -14,7 +15,6 @@ import type { UserStore } from './data/userStore.ts';
 import { createAccounts, type Accounts } from './domain/accounts.ts';
 import { createPasswordHasher } from './domain/passwords.ts';
 import { createPreferences, type PreferencesService } from './domain/preferences.ts';
-import { createWelcomeMail, type WelcomeMail } from './domain/welcomeMail.ts';
 
 /** The account a login names: its email as given, trimmed and lower-cased (undefined when missing). */
 const loginAccount = (req: Request) => {
@@ -29,7 +29,8 @@ export interface Dependencies extends ServiceBasics<Config> {
   idempotencyKeys: IdempotencyKeys;
   accounts: Accounts;
   preferences: PreferencesService;
-  welcomeMail: WelcomeMail;
+  /** Asks the notification-service for mails (the welcome mail), best effort. */
+  mailRequests: MailRequests;
   /**
    * Registration per client address; login per client address and, for failed logins, per account
    * (in this process's memory). A limit of 0 lets everything through.
@@ -70,7 +71,7 @@ export async function buildDependencies(
       tokenTtlSeconds: config.JWT_TTL_SECONDS,
     }),
     preferences: createPreferences(store),
-    welcomeMail: createWelcomeMail(notifications, logger),
+    mailRequests: createMailRequests(notifications, logger),
     rateLimiters: {
       register: createRateLimiter({ windowMs, limit: config.USER_REGISTER_RATE_LIMIT, name: 'registration' }),
       login: [

@@ -1,2 +1,3 @@
 export * from './apiClient.ts';
 export * from './httpClient.ts';
+export * from './mailRequests.ts';

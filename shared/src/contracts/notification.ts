@@ -1,28 +1,39 @@
 import { z } from 'zod';
 import { Id, IdParams, Timestamp } from './common.ts';
-import { defineApi, endpoint } from './endpoint.ts';
+import { defineApi, endpoint, type ServiceName } from './endpoint.ts';
 
-export const NOTIFICATION_TYPES = ['order_paid', 'order_refunded', 'welcome'] as const;
+export const NOTIFICATION_TYPES = ['order_created', 'order_paid', 'order_refunded', 'welcome'] as const;
 export const NotificationType = z.enum(NOTIFICATION_TYPES);
 export type NotificationType = z.infer<typeof NotificationType>;
 export const NotificationStatus = z.enum(['sent', 'queued', 'skipped', 'failed']);
 export type NotificationStatus = z.infer<typeof NotificationStatus>;
 
 /**
- * The original API's body; `type` defaults to order_paid when an order is named. order_paid and
- * order_refunded need one. A welcome mail names no order: one would make a new (type, user, order)
- * key, i.e. a second welcome mail.
+ * The one service that may ask for each type (403 for any other): a caller can only make the shop
+ * send the mails its own events call for.
+ */
+export const NOTIFICATION_REQUESTERS = {
+  order_created: 'order-service',
+  order_paid: 'payment-service',
+  order_refunded: 'payment-service',
+  welcome: 'user-service',
+} as const satisfies Record<NotificationType, ServiceName>;
+
+/** The types about an order: they need its `order_id`; every other type must not name one. */
+const ORDER_MAILS: readonly NotificationType[] = ['order_created', 'order_paid', 'order_refunded'];
+export const isOrderMail = (type: NotificationType) => ORDER_MAILS.includes(type);
+
+/**
+ * The original API's body; `type` defaults to order_paid when an order is named, else welcome. A
+ * mail about no order names none: one would make a new (type, user, order) key, i.e. a second mail.
  */
 export const NotifyBody = z
   .strictObject({ user_id: Id, order_id: Id.optional(), type: NotificationType.optional() })
   .transform((b) => ({ ...b, type: b.type ?? (b.order_id ? 'order_paid' : 'welcome') }))
-  .refine((b) => b.type === 'welcome' || b.order_id, {
-    message: 'Required for order_paid and order_refunded',
-    path: ['order_id'],
-  })
-  .refine((b) => b.type !== 'welcome' || !b.order_id, {
-    message: 'Not allowed for welcome',
-    path: ['order_id'],
+  .superRefine((b, ctx) => {
+    if (isOrderMail(b.type) === Boolean(b.order_id)) return;
+    const message = b.order_id ? `Not allowed for ${b.type}` : `Required for ${b.type}`;
+    ctx.addIssue({ code: 'custom', message, path: ['order_id'] });
   });
 export type NotifyBody = z.infer<typeof NotifyBody>;
 
@@ -58,17 +69,17 @@ export const NotificationList = z.object({ data: z.array(Notification) });
 export const notificationApi = defineApi({
   service: 'notification-service',
   description:
-    'Emails users through the Gmail API: receipts, refund notices and welcome mails, each at most once.',
+    'Emails users through the Gmail API: order confirmations, receipts, refund notices and welcome mails, each at most once.',
   endpoints: {
     notify: endpoint({
       operationId: 'notify',
       tag: 'notifications',
       method: 'post',
       path: '/api/notify',
-      summary: 'Send a notification mail (the payment- and user-service)',
+      summary: 'Send a notification mail (the order-, payment- and user-service, each its own types)',
       description:
-        'At most one mail per (type, user, order): a repeated call answers the first result, so retries are safe. A muted kind is recorded as `skipped`. `sent` only when Gmail accepted the mail; otherwise `queued` and retried.',
-      access: { services: ['payment-service', 'user-service'] },
+        'At most one mail per (type, user, order): a repeated call answers the first result, so retries are safe. Each type has one requesting service (403 for another). A muted kind is recorded as `skipped`. `sent` only when Gmail accepted the mail; otherwise `queued` and retried, or deferred while its recipient mailbox is over its hourly cap (a welcome mail over the cap is `skipped`).',
+      access: { services: ['order-service', 'payment-service', 'user-service'] },
       idempotent: true,
       body: NotifyBody,
       responses: {
@@ -79,6 +90,10 @@ export const notificationApi = defineApi({
         202: {
           description: '`queued`: Gmail failed; the worker retries with backoff.',
           schema: NotifyResult,
+        },
+        403: {
+          description: 'A user token, or a service asking for a type it does not request.',
+          codes: ['forbidden'],
         },
         404: {
           description: 'No such user, or no such order of theirs.',

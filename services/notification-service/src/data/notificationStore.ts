@@ -41,9 +41,18 @@ export interface NewNotification {
   user_id: string;
   order_id: string | null;
   recipient: string;
+  /** The recipient's mailbox (see mailboxOf): what the hourly cap counts by. */
+  mailbox: string;
   created_at: string;
-  /** `sending` (claimed for the first try, until lease_until) or `skipped` (muted by the user). */
-  initial: { status: 'sending'; mime: Buffer; lease_until: string } | { status: 'skipped'; reason: string };
+  /**
+   * `sending` (claimed for the first try, until lease_until; it counts against the cap from
+   * created_at), `queued` (deferred by the cap: due, and counted, at next_attempt_at) or `skipped`
+   * (muted by the user, or over the cap; not counted).
+   */
+  initial:
+    | { status: 'sending'; mime: Buffer; lease_until: string }
+    | { status: 'queued'; mime: Buffer; next_attempt_at: string }
+    | { status: 'skipped'; reason: string };
 }
 
 export interface ListFilter {
@@ -57,6 +66,8 @@ export interface NotificationStore {
   /** Inserts unless (type, user, order) already exists; then answers the row that was there first. */
   insertOnce(row: NewNotification): { inserted: boolean; record: NotificationRecord };
   findByKey(type: NotificationType, userId: string, orderId: string | null): NotificationRecord | undefined;
+  /** The cap slots (ISO times) of the mailbox's latest `limit` mails, newest first. */
+  latestSlots(mailbox: string, limit: number): string[];
   get(id: string): NotificationRecord | undefined;
   /** Newest first. */
   list(filter: ListFilter): NotificationRecord[];

@@ -25,10 +25,15 @@ export function openNotificationStore(path: string): NotificationStore {
 
   const insert = db.prepare(`
     INSERT INTO notifications (id, type, user_id, order_id, status, recipient, mime, attempts, last_error,
-                               lease_until, queued_since, created_at, updated_at)
+                               lease_until, next_attempt_at, queued_since, created_at, updated_at,
+                               mailbox, cap_slot_at)
     VALUES (@id, @type, @user_id, @order_id, @status, @recipient, @mime, @attempts, @last_error,
-            @lease_until, @created_at, @created_at, @created_at)
+            @lease_until, @next_attempt_at, coalesce(@next_attempt_at, @created_at), @created_at,
+            @created_at, @mailbox, @cap_slot_at)
     ON CONFLICT DO NOTHING`);
+  const slots = db.prepare<[string, number], { cap_slot_at: string }>(`
+    SELECT cap_slot_at FROM notifications WHERE mailbox = ? AND cap_slot_at IS NOT NULL
+    ORDER BY cap_slot_at DESC LIMIT ?`);
   const byKey = db.prepare<[string, string, string], Row>(
     `SELECT ${RECORD_COLUMNS} FROM notifications WHERE type = ? AND user_id = ? AND coalesce(order_id, '') = ?`,
   );
@@ -90,19 +95,24 @@ export function openNotificationStore(path: string): NotificationStore {
 
   // Insert and read back in one transaction: the row answered is the one the unique index kept.
   const insertOnce = db.transaction((row: NewNotification) => {
-    const sending = row.initial.status === 'sending' ? row.initial : undefined;
+    const { initial } = row;
+    const deferredUntil = initial.status === 'queued' ? initial.next_attempt_at : null;
     const result = insert.run({
       id: row.id,
       type: row.type,
       user_id: row.user_id,
       order_id: row.order_id,
-      status: row.initial.status,
+      status: initial.status,
       recipient: row.recipient,
-      mime: sending?.mime ?? null,
-      attempts: sending ? 1 : 0,
-      last_error: row.initial.status === 'skipped' ? row.initial.reason : null,
-      lease_until: sending?.lease_until ?? null,
+      mime: initial.status === 'skipped' ? null : initial.mime,
+      attempts: initial.status === 'sending' ? 1 : 0,
+      last_error: initial.status === 'skipped' ? initial.reason : null,
+      lease_until: initial.status === 'sending' ? initial.lease_until : null,
+      // A deferred mail's age (for giving up) starts when it becomes due.
+      next_attempt_at: deferredUntil,
       created_at: row.created_at,
+      mailbox: row.mailbox,
+      cap_slot_at: initial.status === 'skipped' ? null : (deferredUntil ?? row.created_at),
     });
     const record = byKey.get(row.type, row.user_id, row.order_id ?? '');
     if (!record) throw new Error(`notification ${row.id} was neither inserted nor found`);
@@ -115,6 +125,7 @@ export function openNotificationStore(path: string): NotificationStore {
       const row = byKey.get(type, userId, orderId ?? '');
       return row && toRecord(row);
     },
+    latestSlots: (mailbox, limit) => slots.all(mailbox, limit).map((row) => row.cap_slot_at),
     get(id) {
       const row = byId.get(id);
       return row && toRecord(row);

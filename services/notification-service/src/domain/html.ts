@@ -11,14 +11,6 @@ export function escapeHtml(value: string | number): string {
   return String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }
 
-/** One line of header text: control characters (CR, LF, ...) become spaces, runs of blanks collapse. */
-export function headerText(value: string): string {
-  return value
-    .replace(/\p{Cc}+/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
 /** Parts of an HTML mail body. Paragraphs are HTML (escape what users gave); row values are plain text. */
 export interface HtmlMail {
   title: string;

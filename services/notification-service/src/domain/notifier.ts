@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { conflict, forbidden, notFound, type Logger } from '@shop/shared';
-import type { NotificationKind, NotificationType, NotifyBody, Order, User } from '@shop/shared/contracts';
+import { NOTIFICATION_REQUESTERS, type NotificationType, type NotifyBody } from '@shop/shared/contracts';
 import type {
   ListFilter,
   NewNotification,
@@ -11,27 +11,13 @@ import { addMs, leaseMs } from './leases.ts';
 import { composeMime } from './composeMime.ts';
 import type { Delivery, DeliveryDeps } from './delivery.ts';
 import { fetchOrder, fetchUser, type OrderLookup, type UserLookup } from './lookups.ts';
+import { MAIL_KINDS } from './mailKinds.ts';
 import type { Mailer } from './mailer.ts';
-import { receiptMail, refundMail, welcomeMail, type MailContent } from './templates.ts';
+import { mailboxOf, nextSlot } from './recipientCap.ts';
+import { renderMail } from './templates.ts';
 
-/** Which preference mutes which notification. */
-const KIND_OF: Record<NotificationType, NotificationKind> = {
-  order_paid: 'order_updates',
-  order_refunded: 'order_updates',
-  welcome: 'welcome',
-};
-
-/**
- * The order states a mail about the order may be sent in. A refund mail also goes out for an order
- * that stays Cancelled: it was cancelled during its charge and the charge was refunded automatically.
- */
-const MAIL_NEEDS: Record<
-  Exclude<NotificationType, 'welcome'>,
-  { states: Order['status'][]; code: string }
-> = {
-  order_paid: { states: ['Paid'], code: 'order_not_paid' },
-  order_refunded: { states: ['Refunded', 'Cancelled'], code: 'order_not_refunded' },
-};
+/** The start of `last_error` of a mail skipped because its recipient was over the hourly cap. */
+export const RECIPIENT_CAP_REASON = 'recipient_cap';
 
 export interface NotifierDeps {
   store: NotificationStore;
@@ -43,7 +29,11 @@ export interface NotifierDeps {
   now: () => Date;
   /** Timeout of the one Gmail try made while the caller waits. */
   inlineTimeoutMs: number;
+  /** Mails per recipient mailbox per hour; 0 = no cap. */
+  recipientHourlyCap: number;
   recordOutcome: DeliveryDeps['recordOutcome'];
+  /** Counts a mail held back by the recipient cap: deferred, or skipped. */
+  recordCapped: (type: NotificationType, outcome: 'deferred' | 'skipped') => void;
 }
 
 export type Notifier = ReturnType<typeof createNotifier>;
@@ -51,12 +41,31 @@ export type Notifier = ReturnType<typeof createNotifier>;
 export function createNotifier(deps: NotifierDeps) {
   const { store, logger, now } = deps;
 
-  const render = (type: NotificationType, user: User, order: Order | undefined): MailContent => {
-    if (type === 'welcome') return welcomeMail(user);
-    if (!order) throw new Error(`${type} without an order`);
-    if (type === 'order_refunded') return refundMail(user, order);
-    // The move to Paid is the order's last change, so its updated_at is when it was paid.
-    return receiptMail(user, order, order.updated_at);
+  /**
+   * What a new mail's row starts as: skipped when muted (no MIME), else checked against the
+   * recipient mailbox's hourly cap. Over it, a mail that must not be lost is deferred to the slot
+   * the cap allows and any other is skipped (`capped` says which); under it, it goes to Gmail now.
+   */
+  const initialState = (
+    type: NotificationType,
+    mime: Buffer | undefined,
+    mailbox: string,
+    createdAt: Date,
+  ): { initial: NewNotification['initial']; capped?: 'deferred' | 'skipped' } => {
+    const kind = MAIL_KINDS[type];
+    if (!mime)
+      return { initial: { status: 'skipped', reason: `The user turned off ${kind.preference} emails.` } };
+    const cap = deps.recipientHourlyCap;
+    const slot = nextSlot(store.latestSlots(mailbox, cap), cap, createdAt);
+    if (slot <= createdAt) {
+      const lease_until = addMs(createdAt, leaseMs(deps.inlineTimeoutMs));
+      return { initial: { status: 'sending', mime, lease_until } };
+    }
+    if (kind.overCap === 'defer') {
+      return { initial: { status: 'queued', mime, next_attempt_at: slot.toISOString() }, capped: 'deferred' };
+    }
+    const reason = `${RECIPIENT_CAP_REASON}: more than ${cap} mails to this address within an hour; not sent.`;
+    return { initial: { status: 'skipped', reason }, capped: 'skipped' };
   };
 
   /** A mail that failed is due again (the worker sends it); any other answers as it is. */
@@ -79,21 +88,22 @@ export function createNotifier(deps: NotifierDeps) {
      * status - except that a `failed` one is queued again, so a caller's retry is never answered
      * with a mail that will not arrive.
      */
-    async notify(input: NotifyBody): Promise<NotificationRecord> {
+    async notify(input: NotifyBody, requester: string): Promise<NotificationRecord> {
+      if (NOTIFICATION_REQUESTERS[input.type] !== requester) {
+        throw forbidden(`Only the ${NOTIFICATION_REQUESTERS[input.type]} asks for ${input.type} mails.`);
+      }
       const orderId = input.order_id ?? null;
       const existing = store.findByKey(input.type, input.user_id, orderId);
       if (existing) return requeueIfFailed(existing);
 
+      const kind = MAIL_KINDS[input.type];
       const { user, preferences } = await fetchUser(deps.users, input.user_id, logger);
       const order = orderId ? await fetchOrder(deps.orders, orderId, input.user_id, logger) : undefined;
-      if (order && input.type !== 'welcome') {
-        const needs = MAIL_NEEDS[input.type];
-        if (!needs.states.includes(order.status)) {
-          throw conflict(
-            `The order is ${order.status}, not ${needs.states.join(' or ')}: there is no ${input.type} mail to send.`,
-            needs.code,
-          );
-        }
+      if (order && kind.needs && !kind.needs.states.includes(order.status)) {
+        throw conflict(
+          `The order is ${order.status}, not ${kind.needs.states.join(' or ')}: there is no ${input.type} mail to send.`,
+          kind.needs.code,
+        );
       }
 
       const id = randomUUID();
@@ -104,36 +114,41 @@ export function createNotifier(deps: NotifierDeps) {
         user_id: user.id,
         order_id: orderId,
         recipient: user.email,
+        mailbox: mailboxOf(user.email),
         created_at: createdAt.toISOString(),
       };
-      const kind = KIND_OF[input.type];
-      let row: NewNotification;
-      if (!preferences[kind].email) {
-        row = { ...base, initial: { status: 'skipped', reason: `The user turned off ${kind} emails.` } };
-      } else {
-        const mime = await composeMime(
-          {
-            notificationId: id,
-            from: deps.mailer.sender,
-            to: { name: user.username, address: user.email },
-            date: createdAt,
-          },
-          render(input.type, user, order),
-        );
-        const lease_until = addMs(createdAt, leaseMs(deps.inlineTimeoutMs));
-        row = { ...base, initial: { status: 'sending', mime, lease_until } };
-      }
+      const muted = kind.preference !== null && !preferences[kind.preference].email;
+      const mime = muted
+        ? undefined
+        : await composeMime(
+            {
+              notificationId: id,
+              from: deps.mailer.sender,
+              to: { name: user.username, address: user.email },
+              date: createdAt,
+            },
+            renderMail(input.type, user, order),
+          );
 
-      const { inserted, record } = store.insertOnce(row);
+      // From here to the insert nothing awaits: the cap's read and the row written are one step.
+      const { initial, capped } = initialState(input.type, mime, base.mailbox, createdAt);
+      const { inserted, record } = store.insertOnce({ ...base, initial });
       if (!inserted) return requeueIfFailed(record); // a concurrent call won the unique index
+      if (capped) {
+        deps.recordCapped(record.type, capped);
+        logger.info(
+          { notification_id: id, type: record.type, next_attempt_at: record.next_attempt_at },
+          `notification ${capped}: its recipient is over the hourly cap`,
+        );
+      }
       if (record.status === 'skipped') {
         deps.recordOutcome(record.type, 'skipped');
-        logger.info(
-          { notification_id: id, type: record.type, kind },
-          'notification skipped: muted by the user',
-        );
+        if (!capped) {
+          logger.info({ notification_id: id, type: record.type }, 'notification skipped: muted by the user');
+        }
         return record;
       }
+      if (record.status === 'queued') return record; // deferred: the worker sends it in its slot
       return deps.delivery.attempt(record, deps.inlineTimeoutMs);
     },
 
@@ -147,7 +162,10 @@ export function createNotifier(deps: NotifierDeps) {
       if (record.status === 'sent')
         throw conflict('This mail was sent; it is not sent twice.', 'notification_sent');
       if (record.status === 'skipped') {
-        throw conflict('The user turned this kind of mail off; nothing is sent.', 'notification_skipped');
+        throw conflict(
+          'This mail was skipped (muted by the user, or over the recipient cap); nothing is sent.',
+          'notification_skipped',
+        );
       }
       return requeueIfFailed(record);
     },

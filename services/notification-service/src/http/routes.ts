@@ -6,9 +6,9 @@ import { notificationView, notifyResultOf } from './presenters.ts';
 /** The notification-service's handlers, one per endpoint of its contract. */
 export function notificationRoutes({ notifier }: Dependencies): Implementation<typeof notificationApi> {
   return {
-    notify: async ({ body }) => {
-      const result = notifyResultOf(await notifier.notify(body));
-      // 202: accepted, not delivered yet (Gmail failed; the worker retries).
+    notify: async ({ body, caller }) => {
+      const result = notifyResultOf(await notifier.notify(body, caller.service));
+      // 202: accepted, not delivered yet (Gmail failed, or the recipient is over the cap: the worker sends it).
       return result.status === 'queued' ? { status: 202, body: result } : { status: 200, body: result };
     },
     resendNotification: ({ params }) => ({

@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import type { Logger } from '@shop/shared';
-import type { Notification } from '@shop/shared/contracts';
+import { NOTIFICATION_REQUESTERS, NotificationType, type Notification } from '@shop/shared/contracts';
 import { bearer, serviceToken, testEnv, userToken } from '@shop/shared/testing';
 import { createApp } from '../../src/app.ts';
 import { readConfig } from '../../src/config.ts';
@@ -55,8 +55,18 @@ export function startService(n: Neighbours, options: { env?: Variables; logger?:
 export const asPaymentService = bearer(serviceToken('payment-service', 'notification-service'));
 export const asUser = (userId: string) => bearer(userToken(userId));
 
+/** The service that asks for a type of mail (the payment-service for receipts, ...), by its own token. */
+export const asRequesterOf = (type: NotificationType) =>
+  bearer(serviceToken(NOTIFICATION_REQUESTERS[type], 'notification-service'));
+
+/**
+ * POST /api/notify as the service that requests that type (the contract's default type: a
+ * receipt when an order is named, else a welcome mail).
+ */
 export function notify(service: Pick<TestService, 'app'>, body: Record<string, unknown>) {
-  return request(service.app).post('/api/notify').set(asPaymentService).send(body);
+  const named = NotificationType.safeParse(body.type);
+  const type = named.success ? named.data : body.order_id ? 'order_paid' : 'welcome';
+  return request(service.app).post('/api/notify').set(asRequesterOf(type)).send(body);
 }
 
 /** A notification as its user reads it. */

@@ -17,6 +17,7 @@ export function orderRoutes({
   store,
   config,
   createOrderLimits,
+  mailRequests,
 }: Dependencies): Implementation<typeof orderApi> {
   const defaultCurrency = config.ORDER_DEFAULT_CURRENCY;
   return {
@@ -28,6 +29,8 @@ export function orderRoutes({
           ...body,
           currency: body.currency ?? defaultCurrency,
         });
+        // Never awaited: creating an order does not wait for, or fail with, its mail.
+        mailRequests.request({ user_id: order.user_id, order_id: order.id, type: 'order_created' });
         return { status: 201, body: order, headers: { Location: `/api/order/${order.id}` } };
       },
     },

@@ -23,9 +23,12 @@ export interface OrderService {
 }
 
 export async function startOrderService(): Promise<OrderService> {
-  const deps = buildDependencies(readConfig(testEnv('order-service', { ORDER_DB_PATH: ':memory:' })), {
-    logger: quiet,
+  // Its order_created mail requests go nowhere (port 9 refuses): the receipts are what these tests read.
+  const env = testEnv('order-service', {
+    ORDER_DB_PATH: ':memory:',
+    NOTIFICATION_SERVICE_URL: 'http://127.0.0.1:9',
   });
+  const deps = buildDependencies(readConfig(env), { logger: quiet });
   const { store } = deps;
   const app = createOrderApp(deps);
   let server: RunningServer | undefined = await listen(app, quiet);

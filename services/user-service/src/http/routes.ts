@@ -8,7 +8,7 @@ import { toUserJson } from './presenters.ts';
 export function userRoutes({
   accounts,
   preferences,
-  welcomeMail,
+  mailRequests,
   rateLimiters,
 }: Dependencies): Implementation<typeof userApi> {
   return {
@@ -16,7 +16,7 @@ export function userRoutes({
       before: [rateLimiters.register],
       handle: async ({ body }) => {
         const user = await accounts.register(body);
-        welcomeMail.send(user.id); // never awaited: the answer does not wait for the mail
+        mailRequests.request({ user_id: user.id, type: 'welcome' }); // the answer does not wait for the mail
         const location = pathOf(userApi.endpoints.getUser.path, { id: user.id });
         return { status: 201, body: toUserJson(user), headers: { Location: location } };
       },
