@@ -11,6 +11,7 @@ function record(overrides: Partial<UserRecord> = {}): UserRecord {
     email: `store${counter}x${process.pid}@example.com`,
     password_hash: '$2b$04$abcdefghijklmnopqrstuuJ1Xn9P4c1n5rSxrTn3sFbQm0m4ixGzW',
     created_at: new Date('2025-01-02T03:04:05.678Z'),
+    email_verified_at: null,
     ...overrides,
   };
 }

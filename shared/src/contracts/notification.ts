@@ -2,27 +2,85 @@ import { z } from 'zod';
 import { Id, IdParams, Timestamp } from './common.ts';
 import { defineApi, endpoint } from './endpoint.ts';
 
-export const NOTIFICATION_TYPES = ['order_paid', 'order_refunded', 'welcome'] as const;
+export const NOTIFICATION_TYPES = [
+  'order_paid',
+  'order_refunded',
+  'welcome',
+  ...['email_verification', 'password_reset', 'password_changed', 'email_changed'],
+] as const;
 export const NotificationType = z.enum(NOTIFICATION_TYPES);
 export type NotificationType = z.infer<typeof NotificationType>;
-export const NotificationStatus = z.enum(['sent', 'queued', 'skipped', 'failed']);
+
+/**
+ * Account security mails: fixed text (no username or other user text), never muted, sent even to
+ * an unverified address, and requested only by the user-service. Each names its `reference` (the
+ * verification, reset or change it is about), so every request gets its own mail.
+ */
+export const SECURITY_TYPES = [
+  'email_verification',
+  'password_reset',
+  'password_changed',
+  'email_changed',
+] as const;
+export type SecurityType = (typeof SECURITY_TYPES)[number];
+export const isSecurityType = (type: NotificationType): type is SecurityType =>
+  (SECURITY_TYPES as readonly string[]).includes(type);
+/** Mails about an order: they need its `order_id`. */
+const ORDER_TYPES: readonly NotificationType[] = ['order_paid', 'order_refunded'];
+
+/** `held`: waiting for its user to verify the address (user text never reaches an unverified one). */
+export const NotificationStatus = z.enum(['sent', 'queued', 'held', 'skipped', 'failed']);
 export type NotificationStatus = z.infer<typeof NotificationStatus>;
+
+/** What the reader of a verification or reset mail acts on. Never logged, erased once the mail is done. */
+export const MailAction = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }).max(500),
+  code: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
+});
 
 /**
  * The original API's body; `type` defaults to order_paid when an order is named. order_paid and
  * order_refunded need one. A welcome mail names no order: one would make a new (type, user, order)
- * key, i.e. a second welcome mail.
+ * key, i.e. a second welcome mail. Security mails name a `reference` instead (the at-most-once key
+ * is (type, user, order_id or reference)); verification and reset mails carry an `action`; `address`
+ * sends a security mail elsewhere than the user's current address (a new address to verify, the
+ * old one told of a change).
  */
 export const NotifyBody = z
-  .strictObject({ user_id: Id, order_id: Id.optional(), type: NotificationType.optional() })
+  .strictObject({
+    user_id: Id,
+    order_id: Id.optional(),
+    type: NotificationType.optional(),
+    reference: Id.optional(),
+    action: MailAction.optional(),
+    address: z.email().max(254).optional(),
+  })
   .transform((b) => ({ ...b, type: b.type ?? (b.order_id ? 'order_paid' : 'welcome') }))
-  .refine((b) => b.type === 'welcome' || b.order_id, {
+  .refine((b) => !ORDER_TYPES.includes(b.type) || b.order_id, {
     message: 'Required for order_paid and order_refunded',
     path: ['order_id'],
   })
-  .refine((b) => b.type !== 'welcome' || !b.order_id, {
-    message: 'Not allowed for welcome',
+  .refine((b) => ORDER_TYPES.includes(b.type) || !b.order_id, {
+    message: `Only allowed for ${ORDER_TYPES.join(' and ')}`,
     path: ['order_id'],
+  })
+  .refine((b) => isSecurityType(b.type) === (b.reference !== undefined), {
+    message: `Required for ${SECURITY_TYPES.join(', ')} and not allowed otherwise`,
+    path: ['reference'],
+  })
+  .refine(
+    (b) => (b.type === 'email_verification' || b.type === 'password_reset') === (b.action !== undefined),
+    {
+      message: 'Required for email_verification and password_reset and not allowed otherwise',
+      path: ['action'],
+    },
+  )
+  .refine((b) => isSecurityType(b.type) || b.address === undefined, {
+    message: 'Only allowed for security mails',
+    path: ['address'],
   });
 export type NotifyBody = z.infer<typeof NotifyBody>;
 
@@ -33,6 +91,8 @@ export const Notification = z.object({
   id: Id,
   user_id: Id,
   order_id: Id.nullable(),
+  /** The verification, reset or change a security mail is about (null for other mails). */
+  reference: Id.nullable(),
   type: NotificationType,
   status: NotificationStatus,
   attempts: z.number().int(),
@@ -54,6 +114,9 @@ export const ListNotificationsQuery = z.strictObject({
 /** Newest first. */
 export const NotificationList = z.object({ data: z.array(Notification) });
 
+export const AddressVerifiedBody = z.strictObject({ user_id: Id });
+export const ReleasedMails = z.object({ released: z.number().int() });
+
 /** The notification-service's endpoints. */
 export const notificationApi = defineApi({
   service: 'notification-service',
@@ -67,14 +130,18 @@ export const notificationApi = defineApi({
       path: '/api/notify',
       summary: 'Send a notification mail (the payment- and user-service)',
       description:
-        'At most one mail per (type, user, order): a repeated call answers the first result, so retries are safe. A muted kind is recorded as `skipped`. `sent` only when Gmail accepted the mail; otherwise `queued` and retried.',
+        'At most one mail per (type, user, order or reference): a repeated call answers the first result, so retries are safe. A muted kind is recorded as `skipped`. A mail carrying user text (welcome, receipts, refunds) to an address its owner has not verified is `held` until they do. `sent` only when Gmail accepted the mail; otherwise `queued` and retried. Security mails (`email_verification`, `password_reset`, `password_changed`, `email_changed`) are taken only from the user-service.',
       access: { services: ['payment-service', 'user-service'] },
       idempotent: true,
       body: NotifyBody,
       responses: {
         200: {
-          description: '`sent`, `skipped` (or the first result of a repeated call).',
+          description: '`sent`, `skipped`, `held` (or the first result of a repeated call).',
           schema: NotifyResult,
+        },
+        403: {
+          description: 'This caller may not request this type of mail.',
+          codes: ['forbidden'],
         },
         202: {
           description: '`queued`: Gmail failed; the worker retries with backoff.',
@@ -96,6 +163,25 @@ export const notificationApi = defineApi({
         503: {
           description: 'The user- or order-service is unreachable; nothing was recorded.',
           codes: ['user_service_unavailable', 'order_service_unavailable'],
+        },
+      },
+    }),
+    addressVerified: endpoint({
+      operationId: 'addressVerified',
+      tag: 'notifications',
+      method: 'post',
+      path: '/api/notify/address-verified',
+      summary: 'A user verified their address: send their held mails (the user-service)',
+      description:
+        'Best effort from the user-service; the delivery worker also re-checks held mails now and then, and a held mail gives up by age like any other.',
+      access: { services: ['user-service'] },
+      idempotent: true,
+      body: AddressVerifiedBody,
+      responses: {
+        200: { description: 'How many held mails were released.', schema: ReleasedMails },
+        503: {
+          description: 'The user-service is unreachable; nothing changed.',
+          codes: ['user_service_unavailable'],
         },
       },
     }),
