@@ -221,6 +221,7 @@ async function leaveSendingRow(dbPath: string, user: User, createdAt: Date) {
     type: 'welcome',
     user_id: user.id,
     order_id: null,
+    reference: null,
     recipient: user.email,
     created_at: createdAt.toISOString(),
     initial: { status: 'sending', mime, lease_until: new Date(Date.now() - 1_000).toISOString() },

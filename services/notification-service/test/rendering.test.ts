@@ -18,6 +18,7 @@ describe('mail rendering helpers', () => {
     const mail = welcomeMail({
       id: '8a0a4b4e-9a8e-4a53-b9a8-4b0f3f2b7f10',
       username: 'ann',
+      email_verified: true,
       email: 'a<b>@example.com',
       created_at: '2025-01-01T00:00:00.000Z',
     });

@@ -64,7 +64,7 @@ export const NotifyBody = z
     path: ['order_id'],
   })
   .refine((b) => ORDER_TYPES.includes(b.type) || !b.order_id, {
-    message: `Only allowed for ${ORDER_TYPES.join(' and ')}`,
+    message: 'Not allowed for this type (only order mails name an order)',
     path: ['order_id'],
   })
   .refine((b) => isSecurityType(b.type) === (b.reference !== undefined), {

@@ -87,5 +87,6 @@ export function listen(
 }
 export * from './routes.ts';
 export * from './waitUntil.ts';
+export * from './accounts.ts';
 export * from './scratchFilesystems.ts';
 export * from './sqliteLockHolder.ts';

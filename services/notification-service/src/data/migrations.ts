@@ -71,4 +71,41 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX notifications_queued ON notifications (status, next_attempt_at);
   CREATE INDEX notifications_by_user ON notifications (user_id, created_at);
   `,
+  `
+  -- Accounts: status 'held' (user text waiting for a verified address) and a 'reference' (the
+  -- verification, reset or change a security mail is about), part of the at-most-once key. The type
+  -- has no CHECK any more (the contract validates it), so a new mail kind needs no rebuild.
+  CREATE TABLE notifications_new (
+    id                 TEXT PRIMARY KEY,
+    type               TEXT NOT NULL,
+    user_id            TEXT NOT NULL,
+    order_id           TEXT,
+    status             TEXT NOT NULL CHECK (status IN ('sending', 'queued', 'held', 'sent', 'skipped', 'failed')),
+    recipient          TEXT NOT NULL,
+    mime               BLOB,
+    attempts           INTEGER NOT NULL DEFAULT 0,
+    last_error         TEXT,
+    verify_before_send INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at    TEXT,
+    lease_until        TEXT,
+    gmail_message_id   TEXT,
+    created_at         TEXT NOT NULL,
+    updated_at         TEXT NOT NULL,
+    sent_at            TEXT,
+    gmail_draft_id     TEXT,
+    queued_since       TEXT,
+    unavailable_failures INTEGER NOT NULL DEFAULT 0,
+    blocked_failures   INTEGER NOT NULL DEFAULT 0,
+    reference          TEXT
+  );
+  INSERT INTO notifications_new SELECT id, type, user_id, order_id, status, recipient, mime, attempts,
+    last_error, verify_before_send, next_attempt_at, lease_until, gmail_message_id, created_at,
+    updated_at, sent_at, gmail_draft_id, queued_since, unavailable_failures, blocked_failures, NULL
+    FROM notifications;
+  DROP TABLE notifications;
+  ALTER TABLE notifications_new RENAME TO notifications;
+  CREATE UNIQUE INDEX notifications_once ON notifications (type, user_id, coalesce(order_id, reference, ''));
+  CREATE INDEX notifications_queued ON notifications (status, next_attempt_at);
+  CREATE INDEX notifications_by_user ON notifications (user_id, created_at);
+  `,
 ];

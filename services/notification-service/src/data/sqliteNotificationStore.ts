@@ -10,7 +10,7 @@ import type {
 /** The row as SQLite gives it: like the record, with verify_before_send as 0 or 1. */
 type Row = Omit<NotificationRecord, 'verify_before_send'> & { verify_before_send: number };
 
-const RECORD_COLUMNS = `id, type, user_id, order_id, status, recipient, mime, attempts, last_error,
+const RECORD_COLUMNS = `id, type, user_id, order_id, reference, status, recipient, mime, attempts, last_error,
   verify_before_send, next_attempt_at, lease_until, gmail_message_id, gmail_draft_id, queued_since,
   unavailable_failures, blocked_failures, created_at, sent_at`;
 
@@ -19,19 +19,45 @@ const toRecord = (row: Row): NotificationRecord => ({
   verify_before_send: row.verify_before_send === 1,
 });
 
+/**
+ * Mails whose body holds a link or code that proves something (verification, reset): once sent or
+ * failed, their MIME is erased, so the database never keeps a usable proof (a failed one is not
+ * re-sent by an operator: the user asks for a new mail).
+ */
+const CARRIES_SECRET = ['email_verification', 'password_reset'].map((type) => `'${type}'`).join(', ');
+
 /** Opens (creating or migrating) the notification database; ':memory:' or a file path. */
 export function openNotificationStore(path: string): NotificationStore {
   const db = openSqlite(path, MIGRATIONS);
 
   const insert = db.prepare(`
-    INSERT INTO notifications (id, type, user_id, order_id, status, recipient, mime, attempts, last_error,
-                               lease_until, queued_since, created_at, updated_at)
-    VALUES (@id, @type, @user_id, @order_id, @status, @recipient, @mime, @attempts, @last_error,
-            @lease_until, @created_at, @created_at, @created_at)
+    INSERT INTO notifications (id, type, user_id, order_id, reference, status, recipient, mime, attempts,
+                               last_error, lease_until, next_attempt_at, queued_since, created_at, updated_at)
+    VALUES (@id, @type, @user_id, @order_id, @reference, @status, @recipient, @mime, @attempts,
+            @last_error, @lease_until, @next_attempt_at, @created_at, @created_at, @created_at)
     ON CONFLICT DO NOTHING`);
   const byKey = db.prepare<[string, string, string], Row>(
-    `SELECT ${RECORD_COLUMNS} FROM notifications WHERE type = ? AND user_id = ? AND coalesce(order_id, '') = ?`,
+    `SELECT ${RECORD_COLUMNS} FROM notifications
+     WHERE type = ? AND user_id = ? AND coalesce(order_id, reference, '') = ?`,
   );
+  const heldFor = db.prepare<[string], Row>(
+    `SELECT ${RECORD_COLUMNS} FROM notifications WHERE user_id = ? AND status = 'held' ORDER BY created_at`,
+  );
+  const heldDue = db.prepare<{ now: string; limit: number }, Row>(
+    `SELECT ${RECORD_COLUMNS} FROM notifications WHERE status = 'held' AND next_attempt_at <= @now
+     ORDER BY next_attempt_at LIMIT @limit`,
+  );
+  const release = db.prepare(`
+    UPDATE notifications
+    SET status = 'sending', recipient = @recipient, mime = @mime, attempts = attempts + 1,
+        lease_until = @lease_until, next_attempt_at = NULL, last_error = NULL, updated_at = @now
+    WHERE id = @id AND status = 'held'`);
+  const postponeHeld = db.prepare(
+    `UPDATE notifications SET next_attempt_at = @next, updated_at = @now WHERE id = @id AND status = 'held'`,
+  );
+  const failHeld = db.prepare(`
+    UPDATE notifications SET status = 'failed', last_error = @error, next_attempt_at = NULL, updated_at = @now
+    WHERE id = @id AND status = 'held'`);
   const byId = db.prepare<[string], Row>(`SELECT ${RECORD_COLUMNS} FROM notifications WHERE id = ?`);
   const list = db.prepare<Record<string, unknown>, Row>(`
     SELECT ${RECORD_COLUMNS} FROM notifications
@@ -57,7 +83,8 @@ export function openNotificationStore(path: string): NotificationStore {
   const sent = db.prepare(`
     UPDATE notifications
     SET status = 'sent', gmail_message_id = @gmail_message_id, sent_at = @now, updated_at = @now,
-        next_attempt_at = NULL, lease_until = NULL, verify_before_send = 0
+        next_attempt_at = NULL, lease_until = NULL, verify_before_send = 0,
+        mime = CASE WHEN type IN (${CARRIES_SECRET}) THEN NULL ELSE mime END
     WHERE id = @id AND status = 'sending'`);
   const queued = db.prepare(`
     UPDATE notifications
@@ -77,7 +104,8 @@ export function openNotificationStore(path: string): NotificationStore {
     RETURNING ${RECORD_COLUMNS}`);
   const failed = db.prepare(`
     UPDATE notifications
-    SET status = 'failed', last_error = @error, next_attempt_at = NULL, lease_until = NULL, updated_at = @now
+    SET status = 'failed', last_error = @error, next_attempt_at = NULL, lease_until = NULL, updated_at = @now,
+        mime = CASE WHEN type IN (${CARRIES_SECRET}) THEN NULL ELSE mime END
     WHERE id = @id AND status = 'sending'`);
 
   const claimDue = db.transaction((now: string, leaseUntil: string, limit: number) =>
@@ -90,30 +118,44 @@ export function openNotificationStore(path: string): NotificationStore {
 
   // Insert and read back in one transaction: the row answered is the one the unique index kept.
   const insertOnce = db.transaction((row: NewNotification) => {
-    const sending = row.initial.status === 'sending' ? row.initial : undefined;
+    const { initial } = row;
+    const sending = initial.status === 'sending' ? initial : undefined;
     const result = insert.run({
       id: row.id,
       type: row.type,
       user_id: row.user_id,
       order_id: row.order_id,
-      status: row.initial.status,
+      reference: row.reference,
+      status: initial.status,
       recipient: row.recipient,
       mime: sending?.mime ?? null,
       attempts: sending ? 1 : 0,
-      last_error: row.initial.status === 'skipped' ? row.initial.reason : null,
+      last_error: initial.status === 'sending' ? null : initial.reason,
       lease_until: sending?.lease_until ?? null,
+      next_attempt_at: initial.status === 'held' ? initial.next_attempt_at : null,
       created_at: row.created_at,
     });
-    const record = byKey.get(row.type, row.user_id, row.order_id ?? '');
+    const record = byKey.get(row.type, row.user_id, row.order_id ?? row.reference ?? '');
     if (!record) throw new Error(`notification ${row.id} was neither inserted nor found`);
     return { inserted: result.changes === 1, record: toRecord(record) };
   });
 
   return {
     insertOnce: (row) => insertOnce(row),
-    findByKey(type, userId, orderId) {
-      const row = byKey.get(type, userId, orderId ?? '');
+    findByKey(type, userId, key) {
+      const row = byKey.get(type, userId, key ?? '');
       return row && toRecord(row);
+    },
+    heldFor: (userId) => heldFor.all(userId).map(toRecord),
+    heldDue: (now, limit) => heldDue.all({ now, limit }).map(toRecord),
+    release(id, change) {
+      return release.run({ id, ...change }).changes === 1;
+    },
+    postponeHeld(id, next, now) {
+      postponeHeld.run({ id, next, now });
+    },
+    failHeld(id, error, now) {
+      failHeld.run({ id, error, now });
     },
     get(id) {
       const row = byId.get(id);

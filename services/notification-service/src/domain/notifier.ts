@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { conflict, forbidden, notFound, type Logger } from '@shop/shared';
-import type { NotificationKind, NotificationType, NotifyBody, Order, User } from '@shop/shared/contracts';
+import { conflict, forbidden, notFound, type Logger, type Principal } from '@shop/shared';
+import {
+  isSecurityType,
+  type NotificationKind,
+  type NotificationType,
+  type NotifyBody,
+  type Order,
+  type User,
+} from '@shop/shared/contracts';
 import type {
   ListFilter,
   NewNotification,
@@ -13,9 +20,10 @@ import type { Delivery, DeliveryDeps } from './delivery.ts';
 import { fetchOrder, fetchUser, type OrderLookup, type UserLookup } from './lookups.ts';
 import type { Mailer } from './mailer.ts';
 import { receiptMail, refundMail, welcomeMail, type MailContent } from './templates.ts';
+import { securityMail } from './accountTemplates.ts';
 
-/** Which preference mutes which notification. */
-const KIND_OF: Record<NotificationType, NotificationKind> = {
+/** Which preference mutes which notification (security mails: none, they are always sent). */
+const KIND_OF: Partial<Record<NotificationType, NotificationKind>> = {
   order_paid: 'order_updates',
   order_refunded: 'order_updates',
   welcome: 'welcome',
@@ -25,10 +33,7 @@ const KIND_OF: Record<NotificationType, NotificationKind> = {
  * The order states a mail about the order may be sent in. A refund mail also goes out for an order
  * that stays Cancelled: it was cancelled during its charge and the charge was refunded automatically.
  */
-const MAIL_NEEDS: Record<
-  Exclude<NotificationType, 'welcome'>,
-  { states: Order['status'][]; code: string }
-> = {
+const MAIL_NEEDS: Partial<Record<NotificationType, { states: Order['status'][]; code: string }>> = {
   order_paid: { states: ['Paid'], code: 'order_not_paid' },
   order_refunded: { states: ['Refunded', 'Cancelled'], code: 'order_not_refunded' },
 };
@@ -43,6 +48,10 @@ export interface NotifierDeps {
   now: () => Date;
   /** Timeout of the one Gmail try made while the caller waits. */
   inlineTimeoutMs: number;
+  /** How often a held mail's user is asked again whether the address is verified (safety net). */
+  heldRecheckMs: number;
+  /** A held mail gives up this long after it was asked for, like any other mail. */
+  giveUpAfterMs: number;
   recordOutcome: DeliveryDeps['recordOutcome'];
 }
 
@@ -52,6 +61,7 @@ export function createNotifier(deps: NotifierDeps) {
   const { store, logger, now } = deps;
 
   const render = (type: NotificationType, user: User, order: Order | undefined): MailContent => {
+    if (isSecurityType(type)) throw new Error(`${type} is rendered with its action`);
     if (type === 'welcome') return welcomeMail(user);
     if (!order) throw new Error(`${type} without an order`);
     if (type === 'order_refunded') return refundMail(user, order);
@@ -72,6 +82,76 @@ export function createNotifier(deps: NotifierDeps) {
     return requeued;
   };
 
+  /**
+   * Sends the user's held mails if their address is verified now, each written for that address
+   * (the current one: it may have changed since). A mail whose order cannot be read stays held for
+   * the worker's next look. Answers how many were released.
+   */
+  async function releaseHeld(userId: string): Promise<number> {
+    const held = store.heldFor(userId);
+    if (held.length === 0) return 0;
+    const { user } = await fetchUser(deps.users, userId, logger);
+    if (!user.email_verified) return 0;
+    let released = 0;
+    for (const record of held) {
+      try {
+        const order = record.order_id
+          ? await fetchOrder(deps.orders, record.order_id, userId, logger)
+          : undefined;
+        const at = now();
+        const mime = await composeMime(
+          {
+            notificationId: record.id,
+            from: deps.mailer.sender,
+            to: { name: user.username, address: user.email },
+            date: at,
+          },
+          render(record.type, user, order),
+        );
+        const change = {
+          recipient: user.email,
+          mime,
+          lease_until: addMs(at, leaseMs(deps.inlineTimeoutMs)),
+          now: at.toISOString(),
+        };
+        if (!store.release(record.id, change)) continue; // released by a concurrent call
+        released += 1;
+        const sending = store.get(record.id);
+        if (sending) await deps.delivery.attempt(sending, deps.inlineTimeoutMs);
+      } catch (error) {
+        logger.warn({ err: error, notification_id: record.id }, 'held notification not released yet');
+      }
+    }
+    logger.info({ user_id: userId, released }, 'held notifications released');
+    return released;
+  }
+
+  /**
+   * The worker's safety net, in case the user-service's call after a verification was lost: held
+   * mails due for a look are released if their user is verified now, given up when too old, and
+   * otherwise looked at again later. Answers how many were looked at.
+   */
+  async function recheckHeld(limit = 20): Promise<number> {
+    const at = now();
+    const due = store.heldDue(at.toISOString(), limit);
+    const users = new Set<string>();
+    for (const record of due) {
+      if (at.getTime() - new Date(record.created_at).getTime() >= deps.giveUpAfterMs) {
+        store.failHeld(record.id, 'gave up: the address was not verified in time', at.toISOString());
+        deps.recordOutcome(record.type, 'gave_up');
+        logger.warn({ notification_id: record.id, type: record.type }, 'held notification given up');
+      } else users.add(record.user_id);
+    }
+    for (const userId of users) {
+      await releaseHeld(userId).catch((error: unknown) =>
+        logger.warn({ err: error, user_id: userId }, 'held notifications not checked'),
+      );
+    }
+    const next = addMs(now(), deps.heldRecheckMs);
+    for (const record of due) store.postponeHeld(record.id, next, now().toISOString());
+    return due.length;
+  }
+
   return {
     /**
      * Sends a mail at most once per (type, user, order). The unique index decides between
@@ -79,15 +159,19 @@ export function createNotifier(deps: NotifierDeps) {
      * status - except that a `failed` one is queued again, so a caller's retry is never answered
      * with a mail that will not arrive.
      */
-    async notify(input: NotifyBody): Promise<NotificationRecord> {
+    async notify(input: NotifyBody, caller: Principal): Promise<NotificationRecord> {
+      if (isSecurityType(input.type) && !(caller.kind === 'service' && caller.service === 'user-service')) {
+        throw forbidden(`Only the user-service may ask for ${input.type} mails.`);
+      }
       const orderId = input.order_id ?? null;
-      const existing = store.findByKey(input.type, input.user_id, orderId);
+      const reference = input.reference ?? null;
+      const existing = store.findByKey(input.type, input.user_id, orderId ?? reference);
       if (existing) return requeueIfFailed(existing);
 
       const { user, preferences } = await fetchUser(deps.users, input.user_id, logger);
       const order = orderId ? await fetchOrder(deps.orders, orderId, input.user_id, logger) : undefined;
-      if (order && input.type !== 'welcome') {
-        const needs = MAIL_NEEDS[input.type];
+      const needs = MAIL_NEEDS[input.type];
+      if (order && needs) {
         if (!needs.states.includes(order.status)) {
           throw conflict(
             `The order is ${order.status}, not ${needs.states.join(' or ')}: there is no ${input.type} mail to send.`,
@@ -103,22 +187,38 @@ export function createNotifier(deps: NotifierDeps) {
         type: input.type,
         user_id: user.id,
         order_id: orderId,
-        recipient: user.email,
+        reference,
+        recipient: input.address ?? user.email,
         created_at: createdAt.toISOString(),
       };
       const kind = KIND_OF[input.type];
+      const security = isSecurityType(input.type);
       let row: NewNotification;
-      if (!preferences[kind].email) {
+      if (kind && !preferences[kind].email) {
         row = { ...base, initial: { status: 'skipped', reason: `The user turned off ${kind} emails.` } };
+      } else if (!security && !user.email_verified) {
+        row = {
+          ...base,
+          initial: {
+            status: 'held',
+            reason: 'Held until the user verifies their address.',
+            next_attempt_at: addMs(createdAt, deps.heldRecheckMs),
+          },
+        };
       } else {
+        // A security mail names nobody in its header: the username is text the registrant chose.
         const mime = await composeMime(
           {
             notificationId: id,
             from: deps.mailer.sender,
-            to: { name: user.username, address: user.email },
+            to: security
+              ? { name: '', address: base.recipient }
+              : { name: user.username, address: user.email },
             date: createdAt,
           },
-          render(input.type, user, order),
+          isSecurityType(input.type)
+            ? securityMail(input.type, input.action)
+            : render(input.type, user, order),
         );
         const lease_until = addMs(createdAt, leaseMs(deps.inlineTimeoutMs));
         row = { ...base, initial: { status: 'sending', mime, lease_until } };
@@ -126,6 +226,14 @@ export function createNotifier(deps: NotifierDeps) {
 
       const { inserted, record } = store.insertOnce(row);
       if (!inserted) return requeueIfFailed(record); // a concurrent call won the unique index
+      if (record.status === 'held') {
+        deps.recordOutcome(record.type, 'held');
+        logger.info(
+          { notification_id: id, type: record.type },
+          'notification held: the address is not verified',
+        );
+        return record;
+      }
       if (record.status === 'skipped') {
         deps.recordOutcome(record.type, 'skipped');
         logger.info(
@@ -136,6 +244,9 @@ export function createNotifier(deps: NotifierDeps) {
       }
       return deps.delivery.attempt(record, deps.inlineTimeoutMs);
     },
+
+    releaseHeld,
+    recheckHeld,
 
     /**
      * The operator's re-send of a mail that was given up (or refused): queued again, once. A mail

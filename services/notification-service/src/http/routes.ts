@@ -6,11 +6,15 @@ import { notificationView, notifyResultOf } from './presenters.ts';
 /** The notification-service's handlers, one per endpoint of its contract. */
 export function notificationRoutes({ notifier }: Dependencies): Implementation<typeof notificationApi> {
   return {
-    notify: async ({ body }) => {
-      const result = notifyResultOf(await notifier.notify(body));
+    notify: async ({ body, caller }) => {
+      const result = notifyResultOf(await notifier.notify(body, caller));
       // 202: accepted, not delivered yet (Gmail failed; the worker retries).
       return result.status === 'queued' ? { status: 202, body: result } : { status: 200, body: result };
     },
+    addressVerified: async ({ body }) => ({
+      status: 200,
+      body: { released: await notifier.releaseHeld(body.user_id) },
+    }),
     resendNotification: ({ params }) => ({
       status: 202,
       body: notificationView(notifier.resend(params.id)),
