@@ -54,7 +54,10 @@ describe('verification mail after registration', () => {
       user_id: res.body.id,
       type: 'email_verification',
       reference: expect.any(String),
-      action: { url: expect.stringMatching(/\/verify-email#token=[\w-]{43}$/), code: expect.stringMatching(/^\d{6}$/) },
+      action: {
+        url: expect.stringMatching(/\/verify-email#token=[\w-]{43}$/),
+        code: expect.stringMatching(/^\d{6}$/),
+      },
     });
     expect(res.body.email_verified).toBe(false);
     const serviceToken = call?.authorization?.replace(/^Bearer /, '') ?? '';
