@@ -18,7 +18,7 @@ export const configSchema = z
     /** Where links in account mails point (a page that posts the token from the URL's fragment). */
     ACCOUNT_LINK_BASE_URL: envUrl('http://localhost:3001/account'),
     EMAIL_VERIFICATION_TTL_HOURS: envInt(24, 1, 24 * 14),
-    PASSWORD_RESET_TTL_MINUTES: envInt(30, 5, 24 * 60),
+    PASSWORD_RESET_TTL_SECONDS: envInt(1800, 1, 24 * 3600),
     /** Wrong codes a verification takes before it is void (a 6-digit code cannot be guessed in 5). */
     EMAIL_VERIFICATION_MAX_WRONG_CODES: envInt(5, 1, 20),
     /** Reset and verification mails asked for, per address and per account, per window; 0 = off. */

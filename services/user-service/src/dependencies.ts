@@ -81,7 +81,7 @@ export async function buildDependencies(
     store,
     linkBaseUrl: config.ACCOUNT_LINK_BASE_URL,
     verificationTtlMs: config.EMAIL_VERIFICATION_TTL_HOURS * 3600_000,
-    resetTtlMs: config.PASSWORD_RESET_TTL_MINUTES * 60_000,
+    resetTtlMs: config.PASSWORD_RESET_TTL_SECONDS * 1000,
     maxWrongCodes: config.EMAIL_VERIFICATION_MAX_WRONG_CODES,
     now,
   });

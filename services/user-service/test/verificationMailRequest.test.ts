@@ -1,36 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import express, { type Response } from 'express';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyToken, type RunningServer } from '@shop/shared';
-import { listen, testAuthKeys } from '@shop/shared/testing';
+import { testAuthKeys } from '@shop/shared/testing';
 import type { UserStore } from '../src/data/userStore.ts';
-import { buildApp, newUser, refusedUrl, waitFor } from './helpers.ts';
-
-interface Received {
-  body: unknown;
-  authorization: string | undefined;
-  requestId: string | undefined;
-}
-
-/** A stand-in notification-service on a real port that records what it is asked. */
-async function notificationRecorder(mode: 'answer' | 'hang') {
-  const received: Received[] = [];
-  const pending: Response[] = [];
-  const app = express();
-  app.use(express.json());
-  app.post('/api/notify', (req, res) => {
-    received.push({
-      body: req.body,
-      authorization: req.get('authorization'),
-      requestId: req.get('x-request-id'),
-    });
-    if (mode === 'hang') pending.push(res);
-    else res.status(202).json({ notification_id: randomUUID(), status: 'queued' });
-  });
-  const server = await listen(app);
-  return { server, received, pending };
-}
+import { buildApp, newUser, notificationRecorder, refusedUrl, waitFor } from './helpers.ts';
 
 let server: RunningServer | undefined;
 let store: UserStore | undefined;
