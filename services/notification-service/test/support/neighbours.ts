@@ -17,11 +17,11 @@ import {
   createApp as createUserApp,
   readConfig as readUserConfig,
 } from '@shop/user-service';
-import express, { type Express } from 'express';
 import { createLogger, type Logger, type RunningServer } from '@shop/shared';
 import type { Order, User } from '@shop/shared/contracts';
 import {
   bearer,
+  forwardingApp,
   listen,
   registerVerifiedUser,
   serviceToken,
@@ -52,10 +52,8 @@ export async function startNeighbours(): Promise<Neighbours> {
   const logger = createLogger('neighbour', 'silent');
   // The account-mail service needs the user-service's URL and the other way round: it listens
   // first, handing requests to its app once that is built.
-  let accountMailApp: Express | undefined;
-  const front = express();
-  front.use((req, res, next) => (accountMailApp ? accountMailApp(req, res, next) : res.status(503).end()));
-  const accountMailServer = await listen(front, logger);
+  const front = forwardingApp();
+  const accountMailServer = await listen(front.app, logger);
   const users = await startUserService(logger, accountMailServer.url);
   const orders = await startOrderService(logger);
   // The sandbox mailbox is the tests' sender (SENDER), as a real account would be.
@@ -74,7 +72,7 @@ export async function startNeighbours(): Promise<Neighbours> {
     ),
     { logger },
   );
-  accountMailApp = createApp(accountMailDeps);
+  front.forwardTo(createApp(accountMailDeps));
   return {
     users,
     orders,
