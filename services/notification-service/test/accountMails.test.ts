@@ -216,3 +216,30 @@ describe('account flows through the user-service and its mails', () => {
     );
   });
 });
+
+describe('a deleted account', () => {
+  it('when a user deletes the account, its orders stay readable for accounting and hold no personal data', async () => {
+    const user = await registerUser(suite.n);
+    const order = await createOrder(suite.n, user.id, { product_name: 'Desk lamp' });
+    const { body } = await request(suite.n.users.url)
+      .post('/api/login')
+      .send({ email: user.email, password: PASSWORD });
+    const deleted = await request(suite.n.users.url)
+      .delete('/api/user/me')
+      .set(bearer(body.token))
+      .send({ password: PASSWORD });
+    expect(deleted.status).toBe(204);
+
+    const read = await request(suite.n.orders.url)
+      .get(`/api/order/${order.id}`)
+      .set(bearer(serviceToken('payment-service', 'order-service')));
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ id: order.id, user_id: user.id, status: 'Paid', amount: order.amount });
+    expect(JSON.stringify(read.body)).not.toContain(user.email);
+    expect(JSON.stringify(read.body)).not.toContain(user.username);
+    const lookup = await request(suite.n.users.url)
+      .get(`/api/user/${user.id}`)
+      .set(bearer(serviceToken('notification-service', 'user-service')));
+    expect(lookup.status).toBe(404);
+  });
+});
