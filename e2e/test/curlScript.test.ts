@@ -42,7 +42,9 @@ describe('the curl walkthrough (scripts/curl/main-flow.sh)', () => {
       },
       timeout: 60_000,
     });
-    expect(stdout).toContain('PASSED: register, login, verify, order, pay, Paid, one receipt, no second charge.');
+    expect(stdout).toContain(
+      'PASSED: register, login, verify, order, pay, Paid, one receipt, no second charge.',
+    );
     expect(stdout.match(/^ok \d+:/gm)?.length).toBeGreaterThanOrEqual(8);
   });
 
