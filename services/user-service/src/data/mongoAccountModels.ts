@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import type { AccountTokenRecord, UserStore } from './userStore.ts';
+import type { AccountTokenMethods, AccountTokenRecord, SessionMethods } from './userStore.ts';
 
 /** A login session; `_id` is its UUID (the access tokens' `sid`). */
 interface SessionDocument {
@@ -76,20 +76,7 @@ const toAccountToken = (doc: AccountTokenDocument): AccountTokenRecord => ({
   created_at: new Date(doc.created_at),
 });
 
-export type AccountMethods = Pick<
-  UserStore,
-  | 'createSession'
-  | 'isSessionActive'
-  | 'endSession'
-  | 'endUserSessions'
-  | 'addRefreshToken'
-  | 'spendRefreshToken'
-  | 'createAccountToken'
-  | 'findAccountTokenByHash'
-  | 'findOpenAccountToken'
-  | 'recordWrongCode'
-  | 'useAccountToken'
->;
+type AccountMethods = SessionMethods & AccountTokenMethods;
 
 /** The session, refresh-token and account-token collections, and the store methods over them. */
 export function accountModels(connection: Connection) {

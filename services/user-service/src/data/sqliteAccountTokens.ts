@@ -1,14 +1,5 @@
 import type { SqliteDatabase } from '@shop/shared';
-import type { AccountTokenRecord, UserStore } from './userStore.ts';
-
-type AccountTokenMethods = Pick<
-  UserStore,
-  | 'createAccountToken'
-  | 'findAccountTokenByHash'
-  | 'findOpenAccountToken'
-  | 'recordWrongCode'
-  | 'useAccountToken'
->;
+import type { AccountTokenMethods, AccountTokenRecord } from './userStore.ts';
 
 type Row = Omit<AccountTokenRecord, 'expires_at' | 'used_at' | 'created_at'> & {
   expires_at: string;

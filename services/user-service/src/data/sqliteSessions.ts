@@ -1,15 +1,5 @@
 import type { SqliteDatabase } from '@shop/shared';
-import type { UserStore } from './userStore.ts';
-
-type SessionMethods = Pick<
-  UserStore,
-  | 'createSession'
-  | 'isSessionActive'
-  | 'endSession'
-  | 'endUserSessions'
-  | 'addRefreshToken'
-  | 'spendRefreshToken'
->;
+import type { SessionMethods } from './userStore.ts';
 
 interface RefreshRow {
   session_id: string;

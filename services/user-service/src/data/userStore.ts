@@ -132,3 +132,24 @@ export interface UserStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The session half of a store (each store keeps it beside its users). */
+export type SessionMethods = Pick<
+  UserStore,
+  | 'createSession'
+  | 'isSessionActive'
+  | 'endSession'
+  | 'endUserSessions'
+  | 'addRefreshToken'
+  | 'spendRefreshToken'
+>;
+
+/** The mailed-proof half of a store. */
+export type AccountTokenMethods = Pick<
+  UserStore,
+  | 'createAccountToken'
+  | 'findAccountTokenByHash'
+  | 'findOpenAccountToken'
+  | 'recordWrongCode'
+  | 'useAccountToken'
+>;
