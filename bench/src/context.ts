@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { registerAndLogin } from '../../e2e/support/accounts.ts';
 import { startTestStack, type TestStack } from '../../e2e/support/testStack.ts';
 import type { ProcessName } from '../../scripts/stack/processes.ts';
 import { startBaseline, type Baseline } from './baseline/startBaseline.ts';
 import { runLoad, type LoadResult, type LoadSpec } from './load.ts';
 import type { BenchOptions } from './options.ts';
 import { cpuMs, resetPeakRss, sampleRss, type RssSample } from './procStats.ts';
+import { registerVerifiedUser } from '@shop/shared/testing';
 
 export interface BenchUser {
   id: string;
@@ -127,12 +127,11 @@ export async function createContext(
   };
 }
 
-/** Registers and signs in the one user every scenario acts as. */
+/** Registers, signs in and verifies the one user every scenario acts as (receipts need a verified address). */
 async function signUp(shop: TestStack): Promise<BenchUser> {
-  const { id, email, password, token } = await registerAndLogin(
-    shop.url('user-service'),
-    'bench',
-    BENCH_PASSWORD,
+  const { id, email, password, token } = await registerVerifiedUser(
+    { users: shop.url('user-service'), gmail: shop.url('gmail-sandbox') },
+    { label: 'bench', password: BENCH_PASSWORD },
   );
   return { id, email, password, token };
 }

@@ -134,7 +134,9 @@ describe.skipIf(!CONTAINERS_ENABLED)("the six images in one pod (services on the
       },
       timeout: 60_000,
     });
-    expect(stdout).toContain('PASSED: register, login, order, pay, Paid, one receipt, no second charge.');
+    expect(stdout).toContain(
+      'PASSED: register, login, verify, order, pay, Paid, one receipt, no second charge.',
+    );
   });
 
   it.each(IMAGES.filter(hasStore))('%s keeps its SQLite file on its volume, owned by node', async (name) => {

@@ -9,7 +9,11 @@ export interface Account {
   token: string;
 }
 
-/** Registers and logs in a new user through the API, as a client would; a fresh password unless given. */
+/**
+ * Registers and logs in a new user through the API, as a client would; a fresh password unless
+ * given. The address stays unverified: a test whose user must receive receipts (held for an
+ * unverified address) uses registerVerifiedUser from @shop/shared/testing instead.
+ */
 export async function registerAndLogin(
   userServiceUrl: string,
   label: string,

@@ -42,7 +42,9 @@ describe('the curl walkthrough (scripts/curl/main-flow.sh)', () => {
       },
       timeout: 60_000,
     });
-    expect(stdout).toContain('PASSED: register, login, order, pay, Paid, one receipt, no second charge.');
+    expect(stdout).toContain(
+      'PASSED: register, login, verify, order, pay, Paid, one receipt, no second charge.',
+    );
     expect(stdout.match(/^ok \d+:/gm)?.length).toBeGreaterThanOrEqual(8);
   });
 
@@ -73,16 +75,17 @@ describe('the curl walkthrough (scripts/curl/main-flow.sh)', () => {
         ...cleanEnv(),
         USER_SERVICE_URL: shop.url('user-service'),
         ORDER_SERVICE_URL: shop.url('user-service'),
+        GMAIL_SANDBOX_URL: shop.url('gmail-sandbox'),
       },
       timeout: 60_000,
     }).catch((error: Failure) => error);
     expect((failure as Failure).code).toBe(1);
     expect((failure as Failure).stderr).toMatch(
-      /FAILED at step 4: POST .*\/api\/order answered 404, expected 201/,
+      /FAILED at step 6: POST .*\/api\/order answered 404, expected 201/,
     );
   });
 
-  it('when the inbox cannot be reached while it waits for the receipt, its failure line is printed', async () => {
+  it('when the inbox cannot be reached while it waits for the verification mail, its failure line is printed', async () => {
     const failure = await run('bash', [SCRIPT], {
       env: {
         ...cleanEnv(),
@@ -95,7 +98,7 @@ describe('the curl walkthrough (scripts/curl/main-flow.sh)', () => {
     }).catch((error: Failure) => error);
     expect((failure as Failure).code).toBe(1);
     expect((failure as Failure).stderr).toMatch(
-      /FAILED at step 8: GET http:\/\/127\.0\.0\.1:9\/api\/messages.* did not answer/,
+      /FAILED at step 3: GET http:\/\/127\.0\.0\.1:9\/api\/messages.* did not answer/,
     );
   });
 });

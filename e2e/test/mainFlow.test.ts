@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verificationCodeFor } from '@shop/shared/testing';
 import { call, eventually } from '../support/api.ts';
 import { startTestStack, type TestStack } from '../support/testStack.ts';
 
@@ -44,28 +45,38 @@ afterAll(async () => {
 });
 
 describe('the main flow across the six processes', () => {
-  it('when a user registers, 201 comes back and one welcome mail arrives', async () => {
+  it('when a user registers, 201 comes back unverified and one verification mail (link and code, no welcome yet) arrives', async () => {
     const res = await call('POST', user('/api/user'), {
       body: { username: `ann${randomUUID().slice(0, 6)}`, email, password },
     });
     expect(res.status).toBe(201);
     expect(res.body).not.toHaveProperty('password');
+    expect(res.body.email_verified).toBe(false);
     userId = res.body.id;
-    const mails = await eventually('the welcome mail', async () => {
+    const mails = await eventually('the verification mail', async () => {
       const found = await mailsTo(email);
       return found.length > 0 && found;
     });
     expect(mails).toHaveLength(1);
-    expect(mails[0]!.subject).toMatch(/welcome/i);
+    expect(mails[0]!.subject).toBe('Confirm your email address');
+    expect(mails[0]!.text).toMatch(/Code: \d{6}/);
   });
 
-  it('when the user logs in, a bearer token comes back and reaches their own profile', async () => {
+  it('when the user logs in and enters the mailed code, the address is verified and the welcome mail follows', async () => {
     const res = await call('POST', user('/api/login'), { body: { email, password } });
     expect(res.status).toBe(200);
     expect(res.body.token_type).toBe('Bearer');
+    expect(res.body.refresh_token).toEqual(expect.any(String));
     token = res.body.token;
+    const code = await verificationCodeFor(gmail(''), email);
+    const verified = await call('POST', user('/api/user/me/verify-email'), { token, body: { code } });
+    expect(verified.status).toBe(200);
     const me = await call('GET', user('/api/user/me'), { token });
-    expect(me.body).toMatchObject({ id: userId, email });
+    expect(me.body).toMatchObject({ id: userId, email, email_verified: true });
+    const welcome = await eventually('the welcome mail', async () =>
+      (await mailsTo(email)).find((m) => /welcome/i.test(m.subject)),
+    );
+    expect(welcome.text).toContain(email);
   });
 
   it('when an order of 2 x 19.99 is created, one order_created mail arrives; paid with pm_card_visa, it is Paid, charged 3998 once, and one receipt arrives', async () => {

@@ -1,4 +1,4 @@
-import { registerAndLogin } from '../../e2e/support/accounts.ts';
+import { registerVerifiedUser } from '@shop/shared/testing';
 import { call, type ApiResponse } from '../../e2e/support/api.ts';
 import type { TestStack } from '../../e2e/support/testStack.ts';
 
@@ -42,9 +42,12 @@ export function shopClient(shop: TestStack) {
   }
 
   return {
-    /** Registers a new user and logs in. */
+    /** Registers a new user, logs in and verifies the address (receipts to an unverified one are held). */
     async customer(prefix = 'res'): Promise<Customer> {
-      const account = await registerAndLogin(shop.url('user-service'), prefix, 'correct-horse-42');
+      const account = await registerVerifiedUser(
+        { users: shop.url('user-service'), gmail: shop.url('gmail-sandbox') },
+        { label: prefix, password: 'correct-horse-42' },
+      );
       return { userId: account.id, email: account.email, token: account.token };
     },
 

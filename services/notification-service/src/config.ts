@@ -74,6 +74,8 @@ export const configSchema = z
       .transform(Number),
     /** Pause between the worker's passes over the due mails. */
     NOTIFY_WORKER_INTERVAL_MS: envInt(500, 10, 600_000),
+    /** How often the worker asks again whether a held mail's address is verified (a safety net). */
+    NOTIFY_HELD_RECHECK_MS: envInt(600_000, 10, 86_400_000),
   })
   .superRefine((env, ctx) => {
     const set = CREDENTIALS.filter((name) => env[name] !== undefined);

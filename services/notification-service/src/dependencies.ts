@@ -88,10 +88,17 @@ export function buildDependencies(config: Config, given: { logger?: Logger } = {
     now,
     inlineTimeoutMs: config.NOTIFY_INLINE_SEND_TIMEOUT_MS,
     recipientHourlyCap: config.NOTIFY_RECIPIENT_HOURLY_CAP,
+    heldRecheckMs: config.NOTIFY_HELD_RECHECK_MS,
+    giveUpAfterMs: config.NOTIFICATION_GIVE_UP_AFTER_HOURS * 3_600_000,
     recordOutcome,
     recordCapped: (type, outcome) => capped.inc({ type, outcome }),
   });
-  const worker = createDeliveryWorker({ delivery, logger, intervalMs: config.NOTIFY_WORKER_INTERVAL_MS });
+  const worker = createDeliveryWorker({
+    delivery,
+    recheckHeld: () => notifier.recheckHeld(),
+    logger,
+    intervalMs: config.NOTIFY_WORKER_INTERVAL_MS,
+  });
 
   return {
     ...basics,

@@ -221,6 +221,7 @@ async function leaveSendingRow(dbPath: string, user: User, createdAt: Date) {
     type: 'welcome',
     user_id: user.id,
     order_id: null,
+    reference: null,
     recipient: user.email,
     mailbox: user.email,
     created_at: createdAt.toISOString(),

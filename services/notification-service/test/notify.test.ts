@@ -271,7 +271,11 @@ describe('POST /api/notify: who may call it and with what', () => {
     ]);
     expect(welcomeWithOrder.status).toBe(400);
     expect(welcomeWithOrder.body.errors).toEqual([
-      { in: 'body', field: 'order_id', message: 'Not allowed for welcome' },
+      {
+        in: 'body',
+        field: 'order_id',
+        message: 'Not allowed for this type (only order mails name an order)',
+      },
     ]);
     expect(paidWithoutOrder.status).toBe(400);
     expect(paidWithoutOrder.body.errors).toEqual([

@@ -108,6 +108,7 @@ describe('the migration that adds order_refunded', () => {
       type: 'order_refunded',
       user_id: 'u1',
       order_id: 'o1',
+      reference: null,
       recipient: 'a@example.com',
       mailbox: 'a@example.com',
       created_at: '2026-01-02T00:00:00Z',

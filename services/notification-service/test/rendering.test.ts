@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '@shop/shared';
 import { escapeHtml } from '../src/domain/html.ts';
-import { NOTIFICATION_TYPES, type Order, type User } from '@shop/shared/contracts';
+import {
+  isSecurityType,
+  NOTIFICATION_TYPES,
+  SECURITY_TYPES,
+  type Order,
+  type User,
+} from '@shop/shared/contracts';
+import { securityMail } from '../src/domain/accountTemplates.ts';
 import { renderMail, welcomeMail } from '../src/domain/templates.ts';
 
 describe('mail rendering helpers', () => {
@@ -15,6 +22,7 @@ describe('mail rendering helpers', () => {
     const mail = welcomeMail({
       id: '8a0a4b4e-9a8e-4a53-b9a8-4b0f3f2b7f10',
       username: 'ann',
+      email_verified: true,
       email: 'a<b>@example.com',
       created_at: '2025-01-01T00:00:00.000Z',
     });
@@ -29,6 +37,7 @@ describe('the mail of every type', () => {
     id: '8a0a4b4e-9a8e-4a53-b9a8-4b0f3f2b7f10',
     username: 'Phisher-Name',
     email: 'ann@example.com',
+    email_verified: true,
     created_at: '2025-01-01T00:00:00.000Z',
   };
   const order: Order = {
@@ -44,7 +53,7 @@ describe('the mail of every type', () => {
     updated_at: '2025-01-01T00:00:00.000Z',
   };
 
-  it.each(NOTIFICATION_TYPES)(
+  it.each(NOTIFICATION_TYPES.filter((type) => !isSecurityType(type)))(
     'when a %s mail is rendered, it has a text and an HTML part, and its subject holds neither the username nor the product',
     (type) => {
       const mail = renderMail(type, user, order);
@@ -53,6 +62,19 @@ describe('the mail of every type', () => {
       expect(mail.html).toContain(`Hello ${user.username},`);
       expect(mail.subject).not.toContain(user.username);
       expect(mail.subject).not.toContain('Lure');
+    },
+  );
+  it.each(SECURITY_TYPES)(
+    'when a %s security mail is rendered, it has a text and an HTML part with its link and code, and fixed words only',
+    (type) => {
+      const action = { url: 'https://shop.example/verify?token=abc', code: '123456' };
+      const mail = securityMail(type, action);
+      expect(mail.text).toContain(action.url);
+      expect(mail.text).toContain(action.code);
+      expect(mail.html).toMatch(/^<!doctype html>/i);
+      expect(mail.html).toContain('href="https://shop.example/verify?token=abc"');
+      expect(mail.subject).toBe(securityMail(type).subject);
+      expect(`${mail.subject}${mail.text}`).not.toMatch(/Hello/);
     },
   );
 });

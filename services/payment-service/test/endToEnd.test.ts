@@ -5,8 +5,7 @@ import * as notificationService from '@shop/notification-service';
 import * as userService from '@shop/user-service';
 import { startStripeSandbox, type RunningStripeSandbox } from '@shop/stripe-sandbox';
 import { createLogger, type RunningServer } from '@shop/shared';
-import type { User } from '@shop/shared/contracts';
-import { listen, testEnv } from '@shop/shared/testing';
+import { forwardingApp, listen, registerVerifiedUser, testEnv } from '@shop/shared/testing';
 import { buildDependencies, createApp, readConfig } from '../src/index.ts';
 import { orderStatus, placeOrder, startOrderService, type OrderService } from './support/neighbours.ts';
 import { asUser, intents, waitFor, WEBHOOK_SECRET } from './support/harness.ts';
@@ -17,6 +16,7 @@ let gmail: RunningGmailSandbox;
 let orders: OrderService;
 let users: RunningServer;
 let notifications: RunningServer;
+let closeNotifications: (() => Promise<void>) | undefined;
 let payments: RunningServer;
 
 beforeAll(async () => {
@@ -24,14 +24,16 @@ beforeAll(async () => {
   stripe = await startStripeSandbox({ port: 0, webhookSecret: WEBHOOK_SECRET });
   gmail = await startGmailSandbox({ port: 0 });
   orders = await startOrderService();
+  // The user- and notification-service call each other: the latter listens first, behind a forwarder.
+  const notificationFront = forwardingApp();
+  notifications = await listen(notificationFront.app, quiet);
   // Each service is built as its main.ts builds it, from variables.
   const userDeps = await userService.buildDependencies(
     userService.readConfig(
-      // The welcome mail is not what this test is about: it goes nowhere (port 9 refuses).
       testEnv('user-service', {
         USER_DB_PATH: ':memory:',
         BCRYPT_COST: 4,
-        NOTIFICATION_SERVICE_URL: 'http://127.0.0.1:9',
+        NOTIFICATION_SERVICE_URL: notifications.url,
       }),
     ),
     { logger: quiet },
@@ -48,11 +50,8 @@ beforeAll(async () => {
     ),
     { logger: quiet },
   );
-  notifications = await listen(
-    notificationService.createApp(notificationDeps),
-    quiet,
-    notificationDeps.close,
-  );
+  notificationFront.forwardTo(notificationService.createApp(notificationDeps));
+  closeNotifications = notificationDeps.close;
   notificationDeps.worker.start();
 
   const paymentDeps = buildDependencies(
@@ -78,16 +77,17 @@ afterAll(async () => {
   stripe.setWebhookUrl(null);
   await payments?.close();
   await notifications?.close();
+  await closeNotifications?.();
   await Promise.all([users.close(), orders.close(), gmail.close(), stripe.close()]);
 });
 
 describe('the whole purchase, every service real', () => {
   it('when a user pays an order of 2 x 19.99 with pm_card_visa, the order is Paid, Stripe has one PaymentIntent of 3998, the receipt arrives, and paying again makes no second PaymentIntent', async () => {
-    const registered = await request(users.url)
-      .post('/api/user')
-      .send({ username: 'buyer1', email: 'buyer1@example.com', password: 'correct horse 42' })
-      .expect(201);
-    const user = registered.body as User;
+    // Verified: a receipt to an unverified address is held until its owner verifies it.
+    const user = await registerVerifiedUser(
+      { users: users.url, gmail: gmail.url },
+      { username: 'buyer1', email: 'buyer1@example.com', password: 'correct horse 42' },
+    );
     const order = await placeOrder(orders, user.id, { quantity: 2, price: '19.99' });
 
     const paid = await request(payments.url)
@@ -102,7 +102,7 @@ describe('the whole purchase, every service real', () => {
     const receipt = await waitFor(async () => {
       const res = await fetch(`${gmail.url}/api/messages?to=buyer1@example.com`);
       const { messages } = (await res.json()) as { messages: MessageView[] };
-      return messages[0];
+      return messages.find((m) => m.subject.startsWith('Your receipt'));
     });
     expect(receipt.subject).toBe(`Your receipt for order ${order.id.slice(0, 8)}`);
 

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
+import express, { type Response } from 'express';
 import request from 'supertest';
-import { captureLogs, testEnv, waitUntil } from '@shop/shared/testing';
+import { captureLogs, listen, testEnv, waitUntil } from '@shop/shared/testing';
 import { createApp } from '../src/app.ts';
 import { readConfig, type Config } from '../src/config.ts';
 import type { UserStore } from '../src/data/userStore.ts';
@@ -79,4 +81,34 @@ export function unsignedToken(userId: string): string {
     iat: now,
     exp: now + 600,
   })}.`;
+}
+
+interface Received {
+  body: unknown;
+  authorization: string | undefined;
+  requestId: string | undefined;
+}
+
+/** A stand-in notification-service on a real port that records what it is asked. */
+export async function notificationRecorder(mode: 'answer' | 'hang') {
+  const received: Received[] = [];
+  const verified: { user_id: string }[] = [];
+  const pending: Response[] = [];
+  const app = express();
+  app.use(express.json());
+  app.post('/api/notify/address-verified', (req, res) => {
+    verified.push(req.body as { user_id: string });
+    res.json({ released: 0 });
+  });
+  app.post('/api/notify', (req, res) => {
+    received.push({
+      body: req.body,
+      authorization: req.get('authorization'),
+      requestId: req.get('x-request-id'),
+    });
+    if (mode === 'hang') pending.push(res);
+    else res.status(202).json({ notification_id: randomUUID(), status: 'queued' });
+  });
+  const server = await listen(app);
+  return { server, received, pending, verified };
 }

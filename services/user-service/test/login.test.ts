@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import bcrypt from 'bcrypt';
 import request from 'supertest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -30,12 +31,15 @@ describe('POST /api/login', () => {
     expect(res.body).toEqual({
       token: expect.any(String),
       token_type: 'Bearer',
-      expires_in: 3600,
+      expires_in: 900,
+      refresh_token: expect.stringMatching(/^[\w-]{43}$/),
+      refresh_expires_in: 2_592_000,
       user: user.res.body,
     });
     expect(verifyToken(testAuthKeys('order-service'), res.body.token)).toEqual({
       kind: 'user',
       userId: user.id,
+      sessionId: expect.any(String),
     });
     expect(res.headers['cache-control']).toBe('no-store');
   });
@@ -88,7 +92,7 @@ describe('POST /api/login', () => {
 
   it('when the password is the right one plus extra characters past 72 bytes, 401 (no bcrypt truncation)', async () => {
     const { app } = await setup();
-    const password = `Aa1-${'x'.repeat(68)}`; // exactly 72 bytes: the most bcrypt reads
+    const password = `Aa1-${randomBytes(51).toString('base64')}`; // exactly 72 bytes: the most bcrypt reads
     const user = await register(app, newUser({ password }));
     const res = await request(app)
       .post('/api/login')

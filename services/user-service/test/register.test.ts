@@ -25,6 +25,7 @@ describe('POST /api/user registers a user', () => {
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       username: details.username,
       email: details.email,
+      email_verified: false,
       created_at: expect.any(String),
     });
     expect(Number.isNaN(Date.parse(res.body.created_at))).toBe(false);
@@ -105,7 +106,11 @@ describe('POST /api/user validates every field', () => {
       { password: 'onlylettershere' },
       ['body.password: must contain a letter and a digit or symbol'],
     ],
-    ['the password is a common one', { password: 'Password123' }, ['body.password: is too common']],
+    [
+      'the password is a common one',
+      { password: 'Password123' },
+      ['body.password: is too easy to guess: this is a commonly used password'],
+    ],
     [
       'the password is over 72 bytes',
       { password: `a1${'é'.repeat(36)}` },
@@ -113,6 +118,24 @@ describe('POST /api/user validates every field', () => {
     ],
     ['an unknown field is sent', { role: 'admin' }, ['body.role: Unknown field']],
   ];
+
+  it.each([
+    ['password12', 'ann'],
+    ['qwerty12345', 'ann'],
+    ['aaaaaaaaa1', 'ann'],
+    ['qzxwerbnmt2026!', 'qzxwerbnmt'], // strong on its own, but it is the username
+  ])(
+    'when the password is %s (for username %s), 400 says it is too easy to guess and names the password field',
+    async (password, username) => {
+      const { app } = await setup();
+      const res = await request(app).post('/api/user').send(newUser({ username, password }));
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('validation_error');
+      expect(res.body.errors).toEqual([
+        { in: 'body', field: 'password', message: expect.stringMatching(/^is too easy to guess/) },
+      ]);
+    },
+  );
 
   it.each(cases)('when %s, 400 names exactly the bad fields', async (_situation, change, expected) => {
     const { app } = await setup();

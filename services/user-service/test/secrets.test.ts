@@ -33,7 +33,7 @@ describe('passwords never leave the service', () => {
         .send({ ...newUser(), password: 'short' }),
     ); // 400
     responses.push(await request(app).get('/api/user/me').set(bearer(login.body.token)));
-    await waitFor(() => lines.some((l) => l.includes('welcome mail request failed')));
+    await waitFor(() => lines.some((l) => l.includes('mail request failed')));
 
     const hash = (await built.store.findByEmail(details.email))?.password_hash ?? '';
     expect(hash).toMatch(/^\$2b\$/);

@@ -28,6 +28,7 @@ describe('SQLite store specifics', () => {
       email: 'persisted@example.com',
       password_hash: '$2b$04$hash',
       created_at: new Date('2025-03-04T05:06:07.000Z'),
+      email_verified_at: null,
     };
     await first.insertUser(user);
     await first.close();

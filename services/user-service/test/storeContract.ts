@@ -11,6 +11,7 @@ function record(overrides: Partial<UserRecord> = {}): UserRecord {
     email: `store${counter}x${process.pid}@example.com`,
     password_hash: '$2b$04$abcdefghijklmnopqrstuuJ1Xn9P4c1n5rSxrTn3sFbQm0m4ixGzW',
     created_at: new Date('2025-01-02T03:04:05.678Z'),
+    email_verified_at: null,
     ...overrides,
   };
 }
@@ -127,6 +128,99 @@ export function storeContract(name: string, open: () => Promise<UserStore>, clea
 
     it('when the store is open, ping answers', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
+    });
+
+    it('when a refresh token is spent, it is fresh once and reused after; an ended session refreshes no more', async () => {
+      const user = record();
+      await store.insertUser(user);
+      const session = { id: randomUUID(), user_id: user.id, created_at: new Date() };
+      await store.createSession(session);
+      const later = new Date(Date.now() + 60_000);
+      await store.addRefreshToken({
+        hash: 'h1',
+        session_id: session.id,
+        user_id: user.id,
+        expires_at: later,
+      });
+      await store.addRefreshToken({
+        hash: 'h2',
+        session_id: session.id,
+        user_id: user.id,
+        expires_at: later,
+      });
+      expect(await store.spendRefreshToken('h1', new Date())).toEqual({
+        outcome: 'fresh',
+        session_id: session.id,
+        user_id: user.id,
+      });
+      expect(await store.spendRefreshToken('h1', new Date())).toEqual({
+        outcome: 'reused',
+        session_id: session.id,
+      });
+      expect(await store.spendRefreshToken('nope', new Date())).toEqual({ outcome: 'unknown' });
+      expect(await store.isSessionActive(session.id)).toBe(true);
+      await store.endSession(session.id, new Date());
+      expect(await store.isSessionActive(session.id)).toBe(false);
+      expect(await store.spendRefreshToken('h2', new Date())).toEqual({ outcome: 'unknown' });
+    });
+
+    it('when every session of a user ends but one, only that one stays active', async () => {
+      const user = record();
+      await store.insertUser(user);
+      const ids = [randomUUID(), randomUUID(), randomUUID()];
+      for (const id of ids) await store.createSession({ id, user_id: user.id, created_at: new Date() });
+      await store.endUserSessions(user.id, new Date(), ids[0]);
+      expect(await Promise.all(ids.map((id) => store.isSessionActive(id)))).toEqual([true, false, false]);
+    });
+
+    it('when an account token is issued, an earlier open one of the same purpose is void; use is single; wrong codes count', async () => {
+      const user = record();
+      await store.insertUser(user);
+      const token = (id: string, hash: string, at: number) => ({
+        id,
+        user_id: user.id,
+        purpose: 'verify_email' as const,
+        email: user.email,
+        token_hash: hash,
+        code_hash: 'c',
+        wrong_codes: 0,
+        expires_at: new Date(Date.now() + 60_000),
+        used_at: null,
+        created_at: new Date(at),
+      });
+      const first = token(randomUUID(), 'th1', 1_000);
+      const second = token(randomUUID(), 'th2', 2_000);
+      await store.createAccountToken(first);
+      await store.createAccountToken(second);
+      expect((await store.findAccountTokenByHash('th1'))?.used_at).not.toBeNull();
+      expect(await store.findOpenAccountToken(user.id, 'verify_email')).toEqual(second);
+      expect(await store.recordWrongCode(second.id)).toBe(1);
+      expect(await store.recordWrongCode(second.id)).toBe(2);
+      expect(await store.useAccountToken(second.id, new Date())).toBe(true);
+      expect(await store.useAccountToken(second.id, new Date())).toBe(false);
+      expect(await store.findOpenAccountToken(user.id, 'verify_email')).toBeUndefined();
+    });
+
+    it('when a user is updated, found by username in any case, and deleted, the store follows', async () => {
+      const user = record();
+      const other = record();
+      await store.insertUser(user);
+      await store.insertUser(other);
+      const at = new Date('2025-05-06T07:08:09.000Z');
+      expect(await store.updateUser(user.id, { email_verified_at: at, username: `${user.username}x` })).toBe(
+        true,
+      );
+      expect(await store.findByUsername(`${user.username}X`.toUpperCase())).toMatchObject({
+        id: user.id,
+        email_verified_at: at,
+      });
+      expect(await duplicateFieldOf(store.updateUser(user.id, { email: other.email }))).toBe('email');
+      expect(await store.updateUser(randomUUID(), { username: 'ghost' })).toBe(false);
+      await store.createSession({ id: randomUUID(), user_id: user.id, created_at: new Date() });
+      await store.deleteUser(user.id);
+      expect(await store.findById(user.id)).toBeUndefined();
+      expect(await store.getPreferences(user.id)).toBeUndefined();
+      await store.insertUser(record({ username: user.username, email: user.email }));
     });
   });
 }

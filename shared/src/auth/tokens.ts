@@ -4,7 +4,8 @@ import { unauthorized } from '../errors/AppError.ts';
 import type { AuthKeys } from './authEnv.ts';
 
 /** Who is calling: a signed-in user, or one of the shop's services. */
-export type Principal = { kind: 'user'; userId: string } | { kind: 'service'; service: string };
+export type Principal =
+  { kind: 'user'; userId: string; sessionId?: string } | { kind: 'service'; service: string };
 
 /** What verifies tokens here: the user-token key, this service's name and its callers' keys. */
 export type VerificationKeys = Pick<AuthKeys, 'publicKey' | 'callerKeys'> & { service: string };
@@ -18,8 +19,14 @@ const USER_ISSUER = 'shop-user-service';
  * and `sub`; its `aud` is the one service it is meant for. Each kind is verified with its own key,
  * audience and `typ`, so neither can stand in for the other (and `alg: none` never passes).
  */
-export function signUserToken(privateKey: string, userId: string, ttlSeconds: number): string {
-  return jwt.sign({ typ: 'user' }, privateKey, {
+export function signUserToken(
+  privateKey: string,
+  userId: string,
+  ttlSeconds: number,
+  sessionId?: string,
+): string {
+  // `sid` names the login session; only the user-service looks it up (see its README, "Sessions").
+  return jwt.sign(sessionId ? { typ: 'user', sid: sessionId } : { typ: 'user' }, privateKey, {
     algorithm: 'ES256',
     subject: userId,
     audience: USER_AUDIENCE,
@@ -68,8 +75,11 @@ function userIn(keys: VerificationKeys, token: string): Principal | undefined {
     audience: USER_AUDIENCE,
     issuer: USER_ISSUER,
   }) as jwt.JwtPayload;
-  if (claims.typ === 'user' && typeof claims.sub === 'string') return { kind: 'user', userId: claims.sub };
-  return undefined;
+  if (claims.typ !== 'user' || typeof claims.sub !== 'string') return undefined;
+  const sid: unknown = claims.sid;
+  return typeof sid === 'string'
+    ? { kind: 'user', userId: claims.sub, sessionId: sid }
+    : { kind: 'user', userId: claims.sub };
 }
 
 /** Only a service this one holds the key of (a caller its contract names) can be verified at all. */

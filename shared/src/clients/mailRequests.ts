@@ -19,7 +19,13 @@ export function createMailRequests(
 ) {
   return {
     request(body: MailRequest): void {
-      const about = { user_id: body.user_id, order_id: body.order_id, type: body.type };
+      // Never the body as a whole: a verification or reset mail's action carries a link and a code.
+      const about = {
+        user_id: body.user_id,
+        order_id: body.order_id,
+        reference: body.reference,
+        type: body.type,
+      };
       notifications.call('notify', { body }).then(
         (result) => logger.info({ ...about, notification: result.status }, `${body.type} mail requested`),
         (error: unknown) => {

@@ -2,11 +2,43 @@ import { z } from 'zod';
 import { Id, IdParams, Timestamp } from './common.ts';
 import { defineApi, endpoint, type ServiceName } from './endpoint.ts';
 
-export const NOTIFICATION_TYPES = ['order_created', 'order_paid', 'order_refunded', 'welcome'] as const;
+export const NOTIFICATION_TYPES = [
+  'order_created',
+  'order_paid',
+  'order_refunded',
+  'welcome',
+  ...['email_verification', 'password_reset', 'password_changed', 'email_changed'],
+] as const;
 export const NotificationType = z.enum(NOTIFICATION_TYPES);
 export type NotificationType = z.infer<typeof NotificationType>;
-export const NotificationStatus = z.enum(['sent', 'queued', 'skipped', 'failed']);
+
+/**
+ * Account security mails: fixed text (no username or other user text), never muted, sent even to
+ * an unverified address, and requested only by the user-service. Each names its `reference` (the
+ * verification, reset or change it is about), so every request gets its own mail.
+ */
+export const SECURITY_TYPES = [
+  'email_verification',
+  'password_reset',
+  'password_changed',
+  'email_changed',
+] as const;
+export type SecurityType = (typeof SECURITY_TYPES)[number];
+export const isSecurityType = (type: NotificationType): type is SecurityType =>
+  (SECURITY_TYPES as readonly string[]).includes(type);
+
+/** `held`: waiting for its user to verify the address (user text never reaches an unverified one). */
+export const NotificationStatus = z.enum(['sent', 'queued', 'held', 'skipped', 'failed']);
 export type NotificationStatus = z.infer<typeof NotificationStatus>;
+
+/** What the reader of a verification or reset mail acts on. Never logged, erased once the mail is done. */
+export const MailAction = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }).max(500),
+  code: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
+});
 
 /**
  * The one service that may ask for each type (403 for any other): a caller can only make the shop
@@ -17,6 +49,10 @@ export const NOTIFICATION_REQUESTERS = {
   order_paid: 'payment-service',
   order_refunded: 'payment-service',
   welcome: 'user-service',
+  email_verification: 'user-service',
+  password_reset: 'user-service',
+  password_changed: 'user-service',
+  email_changed: 'user-service',
 } as const satisfies Record<NotificationType, ServiceName>;
 
 /** The types about an order: they need its `order_id`; every other type must not name one. */
@@ -26,14 +62,39 @@ export const isOrderMail = (type: NotificationType) => ORDER_MAILS.includes(type
 /**
  * The original API's body; `type` defaults to order_paid when an order is named, else welcome. A
  * mail about no order names none: one would make a new (type, user, order) key, i.e. a second mail.
+ * Security mails name a `reference` instead (the at-most-once key is (type, user, order_id or
+ * reference)); verification and reset mails carry an `action`; `address` sends a security mail
+ * elsewhere than the user's current address (a new address to verify, the old one told of a change).
  */
 export const NotifyBody = z
-  .strictObject({ user_id: Id, order_id: Id.optional(), type: NotificationType.optional() })
+  .strictObject({
+    user_id: Id,
+    order_id: Id.optional(),
+    type: NotificationType.optional(),
+    reference: Id.optional(),
+    action: MailAction.optional(),
+    address: z.email().max(254).optional(),
+  })
   .transform((b) => ({ ...b, type: b.type ?? (b.order_id ? 'order_paid' : 'welcome') }))
   .superRefine((b, ctx) => {
     if (isOrderMail(b.type) === Boolean(b.order_id)) return;
     const message = b.order_id ? `Not allowed for ${b.type}` : `Required for ${b.type}`;
     ctx.addIssue({ code: 'custom', message, path: ['order_id'] });
+  })
+  .refine((b) => isSecurityType(b.type) === (b.reference !== undefined), {
+    message: `Required for ${SECURITY_TYPES.join(', ')} and not allowed otherwise`,
+    path: ['reference'],
+  })
+  .refine(
+    (b) => (b.type === 'email_verification' || b.type === 'password_reset') === (b.action !== undefined),
+    {
+      message: 'Required for email_verification and password_reset and not allowed otherwise',
+      path: ['action'],
+    },
+  )
+  .refine((b) => isSecurityType(b.type) || b.address === undefined, {
+    message: 'Only allowed for security mails',
+    path: ['address'],
   });
 export type NotifyBody = z.infer<typeof NotifyBody>;
 
@@ -44,6 +105,8 @@ export const Notification = z.object({
   id: Id,
   user_id: Id,
   order_id: Id.nullable(),
+  /** The verification, reset or change a security mail is about (null for other mails). */
+  reference: Id.nullable(),
   type: NotificationType,
   status: NotificationStatus,
   attempts: z.number().int(),
@@ -65,6 +128,9 @@ export const ListNotificationsQuery = z.strictObject({
 /** Newest first. */
 export const NotificationList = z.object({ data: z.array(Notification) });
 
+export const AddressVerifiedBody = z.strictObject({ user_id: Id });
+export const ReleasedMails = z.object({ released: z.number().int() });
+
 /** The notification-service's endpoints. */
 export const notificationApi = defineApi({
   service: 'notification-service',
@@ -78,13 +144,13 @@ export const notificationApi = defineApi({
       path: '/api/notify',
       summary: 'Send a notification mail (the order-, payment- and user-service, each its own types)',
       description:
-        'At most one mail per (type, user, order): a repeated call answers the first result, so retries are safe. Each type has one requesting service (403 for another). A muted kind is recorded as `skipped`. `sent` only when Gmail accepted the mail; otherwise `queued` and retried, or deferred while its recipient mailbox is over its hourly cap (a welcome mail over the cap is `skipped`).',
+        'At most one mail per (type, user, order or reference): a repeated call answers the first result, so retries are safe. Each type has one requesting service (403 for another); security mails (`email_verification`, `password_reset`, `password_changed`, `email_changed`) come only from the user-service. A muted kind is recorded as `skipped`. A mail carrying user text (welcome, order mails) to an address its owner has not verified is `held` until they do. `sent` only when Gmail accepted the mail; otherwise `queued` and retried, or deferred while its recipient mailbox is over its hourly cap (a welcome mail over the cap is `skipped`).',
       access: { services: ['order-service', 'payment-service', 'user-service'] },
       idempotent: true,
       body: NotifyBody,
       responses: {
         200: {
-          description: '`sent`, `skipped` (or the first result of a repeated call).',
+          description: '`sent`, `skipped`, `held` (or the first result of a repeated call).',
           schema: NotifyResult,
         },
         202: {
@@ -111,6 +177,25 @@ export const notificationApi = defineApi({
         503: {
           description: 'The user- or order-service is unreachable; nothing was recorded.',
           codes: ['user_service_unavailable', 'order_service_unavailable'],
+        },
+      },
+    }),
+    addressVerified: endpoint({
+      operationId: 'addressVerified',
+      tag: 'notifications',
+      method: 'post',
+      path: '/api/notify/address-verified',
+      summary: 'A user verified their address: send their held mails (the user-service)',
+      description:
+        'Best effort from the user-service; the delivery worker also re-checks held mails now and then, and a held mail gives up by age like any other.',
+      access: { services: ['user-service'] },
+      idempotent: true,
+      body: AddressVerifiedBody,
+      responses: {
+        200: { description: 'How many held mails were released.', schema: ReleasedMails },
+        503: {
+          description: 'The user-service is unreachable; nothing changed.',
+          codes: ['user_service_unavailable'],
         },
       },
     }),

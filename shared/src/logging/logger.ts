@@ -18,6 +18,15 @@ const REDACTED = [
   '*.token',
   'client_secret',
   '*.client_secret',
+  // Account secrets: refresh tokens, the link and code of a verification or reset mail, new passwords.
+  'refresh_token',
+  '*.refresh_token',
+  'action',
+  '*.action',
+  'current_password',
+  '*.current_password',
+  'new_password',
+  '*.new_password',
 ];
 
 /**

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import type { Express } from 'express';
+import express, { type Express } from 'express';
 import { PUBLIC_KEY_VARIABLES, type AuthKeys } from '../auth/authEnv.ts';
 import { generateDevKeys, type DevKeys } from '../auth/devKeys.ts';
 import { fingerprintSecretOf } from '../auth/serviceKeys.ts';
@@ -85,7 +85,19 @@ export function listen(
 ): Promise<RunningServer> {
   return startServer(app, { port: 0, host: '127.0.0.1', logger, onClose, shutdownTimeoutMs: 1000 });
 }
+/**
+ * An app that forwards every request to another one set later: for two services that call each
+ * other, one can listen (and so have a URL) before the other exists. Answers 503 until then.
+ */
+export function forwardingApp(): { app: Express; forwardTo(target: Express): void } {
+  let target: Express | undefined;
+  const app = express();
+  app.use((req, res, next) => (target ? target(req, res, next) : res.status(503).end()));
+  return { app, forwardTo: (next) => (target = next) };
+}
+
 export * from './routes.ts';
 export * from './waitUntil.ts';
+export * from './accounts.ts';
 export * from './scratchFilesystems.ts';
 export * from './sqliteLockHolder.ts';

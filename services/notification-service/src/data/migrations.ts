@@ -72,17 +72,19 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX notifications_by_user ON notifications (user_id, created_at);
   `,
   `
-  -- Two changes, one rebuild (SQLite cannot drop a CHECK):
+  -- Three changes, one rebuild (SQLite cannot drop a CHECK):
   -- 1. No CHECK on type: the contract's NOTIFICATION_TYPES is the one list of types (every row comes
-  --    through it), so a new type (order_created here) needs no rebuild.
+  --    through it), so a new mail kind needs no rebuild.
   -- 2. The recipient cap: mailbox (the address lower-cased, without a +tag) and cap_slot_at (the time
   --    the mail counts at against its mailbox's hourly cap; null for a mail that is not sent).
+  -- 3. Accounts: status 'held' (user text waiting for a verified address) and a 'reference' (the
+  --    verification, reset or change a security mail is about), part of the at-most-once key.
   CREATE TABLE notifications_new (
     id                 TEXT PRIMARY KEY,
     type               TEXT NOT NULL,
     user_id            TEXT NOT NULL,
     order_id           TEXT,
-    status             TEXT NOT NULL CHECK (status IN ('sending', 'queued', 'sent', 'skipped', 'failed')),
+    status             TEXT NOT NULL CHECK (status IN ('sending', 'queued', 'held', 'sent', 'skipped', 'failed')),
     recipient          TEXT NOT NULL,
     mime               BLOB,
     attempts           INTEGER NOT NULL DEFAULT 0,
@@ -99,7 +101,8 @@ export const MIGRATIONS: string[] = [
     unavailable_failures INTEGER NOT NULL DEFAULT 0,
     blocked_failures   INTEGER NOT NULL DEFAULT 0,
     mailbox            TEXT,
-    cap_slot_at        TEXT
+    cap_slot_at        TEXT,
+    reference          TEXT
   );
   INSERT INTO notifications_new SELECT id, type, user_id, order_id, status, recipient, mime, attempts,
     last_error, verify_before_send, next_attempt_at, lease_until, gmail_message_id, created_at,
@@ -107,11 +110,12 @@ export const MIGRATIONS: string[] = [
     lower(CASE WHEN instr(substr(recipient, 1, instr(recipient, '@') - 1), '+') > 0
                THEN substr(recipient, 1, instr(recipient, '+') - 1) || substr(recipient, instr(recipient, '@'))
                ELSE recipient END),
-    CASE WHEN status = 'skipped' THEN NULL ELSE coalesce(sent_at, created_at) END
+    CASE WHEN status = 'skipped' THEN NULL ELSE coalesce(sent_at, created_at) END,
+    NULL
     FROM notifications;
   DROP TABLE notifications;
   ALTER TABLE notifications_new RENAME TO notifications;
-  CREATE UNIQUE INDEX notifications_once ON notifications (type, user_id, coalesce(order_id, ''));
+  CREATE UNIQUE INDEX notifications_once ON notifications (type, user_id, coalesce(order_id, reference, ''));
   CREATE INDEX notifications_queued ON notifications (status, next_attempt_at);
   CREATE INDEX notifications_by_user ON notifications (user_id, created_at);
   CREATE INDEX notifications_by_mailbox ON notifications (mailbox, cap_slot_at);

@@ -5,7 +5,7 @@ import type { NotificationType } from '@shop/shared/contracts';
  * lease runs out (a crash mid-send), nobody knows whether Gmail took the mail, so its draft is
  * checked there before any re-send. The API shows `sending` as `queued`.
  */
-export type StoredStatus = 'sending' | 'queued' | 'sent' | 'skipped' | 'failed';
+export type StoredStatus = 'sending' | 'queued' | 'held' | 'sent' | 'skipped' | 'failed';
 
 /** One row of the `notifications` table, under its column names. */
 export interface NotificationRecord {
@@ -13,9 +13,14 @@ export interface NotificationRecord {
   type: NotificationType;
   user_id: string;
   order_id: string | null;
+  /** The verification, reset or change a security mail is about; null for other mails. */
+  reference: string | null;
   status: StoredStatus;
   recipient: string;
-  /** The exact MIME message, so every try sends the same bytes. */
+  /**
+   * The exact MIME message, so every try sends the same bytes. A held mail has none yet (it is
+   * written for the address verified); one carrying a link or code loses it once sent or failed.
+   */
   mime: Buffer | null;
   attempts: number;
   last_error: string | null;
@@ -40,19 +45,22 @@ export interface NewNotification {
   type: NotificationType;
   user_id: string;
   order_id: string | null;
+  reference: string | null;
   recipient: string;
   /** The recipient's mailbox (see mailboxOf): what the hourly cap counts by. */
   mailbox: string;
   created_at: string;
   /**
    * `sending` (claimed for the first try, until lease_until; it counts against the cap from
-   * created_at), `queued` (deferred by the cap: due, and counted, at next_attempt_at) or `skipped`
-   * (muted by the user, or over the cap; not counted).
+   * created_at), `queued` (deferred by the cap: due, and counted, at next_attempt_at), `skipped`
+   * (muted by the user, or over the cap; not counted) or `held` (the address is not verified;
+   * looked at again from next_attempt_at; counted from its release).
    */
   initial:
     | { status: 'sending'; mime: Buffer; lease_until: string }
     | { status: 'queued'; mime: Buffer; next_attempt_at: string }
-    | { status: 'skipped'; reason: string };
+    | { status: 'skipped'; reason: string }
+    | { status: 'held'; reason: string; next_attempt_at: string };
 }
 
 export interface ListFilter {
@@ -63,11 +71,28 @@ export interface ListFilter {
 }
 
 export interface NotificationStore {
-  /** Inserts unless (type, user, order) already exists; then answers the row that was there first. */
+  /** Inserts unless (type, user, order or reference) exists; then answers the row that was there first. */
   insertOnce(row: NewNotification): { inserted: boolean; record: NotificationRecord };
-  findByKey(type: NotificationType, userId: string, orderId: string | null): NotificationRecord | undefined;
+  /** `key` is the order id or the reference (null for neither). */
+  findByKey(type: NotificationType, userId: string, key: string | null): NotificationRecord | undefined;
   /** The cap slots (ISO times) of the mailbox's latest `limit` mails, newest first. */
   latestSlots(mailbox: string, limit: number): string[];
+  /** The user's held mails (all of them, whenever due), oldest first. */
+  heldFor(userId: string): NotificationRecord[];
+  /** Held mails whose next look is due, oldest first. */
+  heldDue(now: string, limit: number): NotificationRecord[];
+  /**
+   * A held mail, now written for its verified address, becomes `sending` under a lease and takes
+   * its cap slot now (false if no longer held).
+   */
+  release(
+    id: string,
+    change: { recipient: string; mailbox: string; mime: Buffer; lease_until: string; now: string },
+  ): boolean;
+  /** A held mail stays held; looked at again from `next_attempt_at`. */
+  postponeHeld(id: string, nextAttemptAt: string, now: string): void;
+  /** A held mail gives up (by age, like any other). */
+  failHeld(id: string, error: string, now: string): void;
   get(id: string): NotificationRecord | undefined;
   /** Newest first. */
   list(filter: ListFilter): NotificationRecord[];

@@ -10,7 +10,7 @@ import type {
 /** The row as SQLite gives it: like the record, with verify_before_send as 0 or 1. */
 type Row = Omit<NotificationRecord, 'verify_before_send'> & { verify_before_send: number };
 
-const RECORD_COLUMNS = `id, type, user_id, order_id, status, recipient, mime, attempts, last_error,
+const RECORD_COLUMNS = `id, type, user_id, order_id, reference, status, recipient, mime, attempts, last_error,
   verify_before_send, next_attempt_at, lease_until, gmail_message_id, gmail_draft_id, queued_since,
   unavailable_failures, blocked_failures, created_at, sent_at`;
 
@@ -19,24 +19,51 @@ const toRecord = (row: Row): NotificationRecord => ({
   verify_before_send: row.verify_before_send === 1,
 });
 
+/**
+ * Mails whose body holds a link or code that proves something (verification, reset): once sent or
+ * failed, their MIME is erased, so the database never keeps a usable proof (a failed one is not
+ * re-sent by an operator: the user asks for a new mail).
+ */
+const CARRIES_SECRET = ['email_verification', 'password_reset'].map((type) => `'${type}'`).join(', ');
+
 /** Opens (creating or migrating) the notification database; ':memory:' or a file path. */
 export function openNotificationStore(path: string): NotificationStore {
   const db = openSqlite(path, MIGRATIONS);
 
   const insert = db.prepare(`
-    INSERT INTO notifications (id, type, user_id, order_id, status, recipient, mime, attempts, last_error,
-                               lease_until, next_attempt_at, queued_since, created_at, updated_at,
+    INSERT INTO notifications (id, type, user_id, order_id, reference, status, recipient, mime, attempts,
+                               last_error, lease_until, next_attempt_at, queued_since, created_at, updated_at,
                                mailbox, cap_slot_at)
-    VALUES (@id, @type, @user_id, @order_id, @status, @recipient, @mime, @attempts, @last_error,
-            @lease_until, @next_attempt_at, coalesce(@next_attempt_at, @created_at), @created_at,
+    VALUES (@id, @type, @user_id, @order_id, @reference, @status, @recipient, @mime, @attempts,
+            @last_error, @lease_until, @next_attempt_at, coalesce(@deferred_until, @created_at), @created_at,
             @created_at, @mailbox, @cap_slot_at)
     ON CONFLICT DO NOTHING`);
   const slots = db.prepare<[string, number], { cap_slot_at: string }>(`
     SELECT cap_slot_at FROM notifications WHERE mailbox = ? AND cap_slot_at IS NOT NULL
     ORDER BY cap_slot_at DESC LIMIT ?`);
   const byKey = db.prepare<[string, string, string], Row>(
-    `SELECT ${RECORD_COLUMNS} FROM notifications WHERE type = ? AND user_id = ? AND coalesce(order_id, '') = ?`,
+    `SELECT ${RECORD_COLUMNS} FROM notifications
+     WHERE type = ? AND user_id = ? AND coalesce(order_id, reference, '') = ?`,
   );
+  const heldFor = db.prepare<[string], Row>(
+    `SELECT ${RECORD_COLUMNS} FROM notifications WHERE user_id = ? AND status = 'held' ORDER BY created_at`,
+  );
+  const heldDue = db.prepare<{ now: string; limit: number }, Row>(
+    `SELECT ${RECORD_COLUMNS} FROM notifications WHERE status = 'held' AND next_attempt_at <= @now
+     ORDER BY next_attempt_at LIMIT @limit`,
+  );
+  const release = db.prepare(`
+    UPDATE notifications
+    SET status = 'sending', recipient = @recipient, mailbox = @mailbox, cap_slot_at = @now, mime = @mime,
+        attempts = attempts + 1,
+        lease_until = @lease_until, next_attempt_at = NULL, last_error = NULL, updated_at = @now
+    WHERE id = @id AND status = 'held'`);
+  const postponeHeld = db.prepare(
+    `UPDATE notifications SET next_attempt_at = @next, updated_at = @now WHERE id = @id AND status = 'held'`,
+  );
+  const failHeld = db.prepare(`
+    UPDATE notifications SET status = 'failed', last_error = @error, next_attempt_at = NULL, updated_at = @now
+    WHERE id = @id AND status = 'held'`);
   const byId = db.prepare<[string], Row>(`SELECT ${RECORD_COLUMNS} FROM notifications WHERE id = ?`);
   const list = db.prepare<Record<string, unknown>, Row>(`
     SELECT ${RECORD_COLUMNS} FROM notifications
@@ -62,7 +89,8 @@ export function openNotificationStore(path: string): NotificationStore {
   const sent = db.prepare(`
     UPDATE notifications
     SET status = 'sent', gmail_message_id = @gmail_message_id, sent_at = @now, updated_at = @now,
-        next_attempt_at = NULL, lease_until = NULL, verify_before_send = 0
+        next_attempt_at = NULL, lease_until = NULL, verify_before_send = 0,
+        mime = CASE WHEN type IN (${CARRIES_SECRET}) THEN NULL ELSE mime END
     WHERE id = @id AND status = 'sending'`);
   const queued = db.prepare(`
     UPDATE notifications
@@ -82,7 +110,8 @@ export function openNotificationStore(path: string): NotificationStore {
     RETURNING ${RECORD_COLUMNS}`);
   const failed = db.prepare(`
     UPDATE notifications
-    SET status = 'failed', last_error = @error, next_attempt_at = NULL, lease_until = NULL, updated_at = @now
+    SET status = 'failed', last_error = @error, next_attempt_at = NULL, lease_until = NULL, updated_at = @now,
+        mime = CASE WHEN type IN (${CARRIES_SECRET}) THEN NULL ELSE mime END
     WHERE id = @id AND status = 'sending'`);
 
   const claimDue = db.transaction((now: string, leaseUntil: string, limit: number) =>
@@ -96,36 +125,52 @@ export function openNotificationStore(path: string): NotificationStore {
   // Insert and read back in one transaction: the row answered is the one the unique index kept.
   const insertOnce = db.transaction((row: NewNotification) => {
     const { initial } = row;
+    const sending = initial.status === 'sending' ? initial : undefined;
+    // A deferred mail's age (for giving up) starts when it becomes due.
     const deferredUntil = initial.status === 'queued' ? initial.next_attempt_at : null;
     const result = insert.run({
       id: row.id,
       type: row.type,
       user_id: row.user_id,
       order_id: row.order_id,
+      reference: row.reference,
       status: initial.status,
       recipient: row.recipient,
-      mime: initial.status === 'skipped' ? null : initial.mime,
-      attempts: initial.status === 'sending' ? 1 : 0,
-      last_error: initial.status === 'skipped' ? initial.reason : null,
-      lease_until: initial.status === 'sending' ? initial.lease_until : null,
-      // A deferred mail's age (for giving up) starts when it becomes due.
-      next_attempt_at: deferredUntil,
+      mime: initial.status === 'sending' || initial.status === 'queued' ? initial.mime : null,
+      attempts: sending ? 1 : 0,
+      last_error: initial.status === 'skipped' || initial.status === 'held' ? initial.reason : null,
+      lease_until: sending?.lease_until ?? null,
+      next_attempt_at:
+        initial.status === 'sending' || initial.status === 'skipped' ? null : initial.next_attempt_at,
       created_at: row.created_at,
       mailbox: row.mailbox,
-      cap_slot_at: initial.status === 'skipped' ? null : (deferredUntil ?? row.created_at),
+      deferred_until: deferredUntil,
+      cap_slot_at:
+        initial.status === 'skipped' || initial.status === 'held' ? null : (deferredUntil ?? row.created_at),
     });
-    const record = byKey.get(row.type, row.user_id, row.order_id ?? '');
+    const record = byKey.get(row.type, row.user_id, row.order_id ?? row.reference ?? '');
     if (!record) throw new Error(`notification ${row.id} was neither inserted nor found`);
     return { inserted: result.changes === 1, record: toRecord(record) };
   });
 
   return {
     insertOnce: (row) => insertOnce(row),
-    findByKey(type, userId, orderId) {
-      const row = byKey.get(type, userId, orderId ?? '');
+    findByKey(type, userId, key) {
+      const row = byKey.get(type, userId, key ?? '');
       return row && toRecord(row);
     },
     latestSlots: (mailbox, limit) => slots.all(mailbox, limit).map((row) => row.cap_slot_at),
+    heldFor: (userId) => heldFor.all(userId).map(toRecord),
+    heldDue: (now, limit) => heldDue.all({ now, limit }).map(toRecord),
+    release(id, change) {
+      return release.run({ id, ...change }).changes === 1;
+    },
+    postponeHeld(id, next, now) {
+      postponeHeld.run({ id, next, now });
+    },
+    failHeld(id, error, now) {
+      failHeld.run({ id, error, now });
+    },
     get(id) {
       const row = byId.get(id);
       return row && toRecord(row);

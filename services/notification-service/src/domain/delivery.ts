@@ -23,7 +23,7 @@ export interface DeliverySettings {
   sendTimeoutMs: number;
 }
 
-export type Outcome = 'sent' | 'queued' | 'failed' | 'skipped' | 'gave_up';
+export type Outcome = 'sent' | 'queued' | 'held' | 'failed' | 'skipped' | 'gave_up';
 
 export interface DeliveryDeps {
   store: NotificationStore;

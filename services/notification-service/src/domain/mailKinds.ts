@@ -29,4 +29,10 @@ export const MAIL_KINDS: Record<NotificationType, MailKind> = {
   },
   // Anyone can register any address: over the cap, welcome mails are what a flood is made of.
   welcome: { preference: 'welcome', overCap: 'skip' },
+  // Security mails are never muted. Anyone can ask for a verification or reset mail to an address:
+  // over the cap they are skipped (the user can ask again); the notices of a change are kept.
+  email_verification: { preference: null, overCap: 'skip' },
+  password_reset: { preference: null, overCap: 'skip' },
+  password_changed: { preference: null, overCap: 'defer' },
+  email_changed: { preference: null, overCap: 'defer' },
 };

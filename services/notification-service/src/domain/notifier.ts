@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { conflict, forbidden, notFound, type Logger } from '@shop/shared';
-import { NOTIFICATION_REQUESTERS, type NotificationType, type NotifyBody } from '@shop/shared/contracts';
+import {
+  isSecurityType,
+  NOTIFICATION_REQUESTERS,
+  type NotificationType,
+  type NotifyBody,
+} from '@shop/shared/contracts';
 import type {
   ListFilter,
   NewNotification,
@@ -15,6 +20,7 @@ import { MAIL_KINDS } from './mailKinds.ts';
 import type { Mailer } from './mailer.ts';
 import { mailboxOf, nextSlot } from './recipientCap.ts';
 import { renderMail } from './templates.ts';
+import { securityMail } from './accountTemplates.ts';
 
 /** The start of `last_error` of a mail skipped because its recipient was over the hourly cap. */
 export const RECIPIENT_CAP_REASON = 'recipient_cap';
@@ -31,6 +37,10 @@ export interface NotifierDeps {
   inlineTimeoutMs: number;
   /** Mails per recipient mailbox per hour; 0 = no cap. */
   recipientHourlyCap: number;
+  /** How often a held mail's user is asked again whether the address is verified (safety net). */
+  heldRecheckMs: number;
+  /** A held mail gives up this long after it was asked for, like any other mail. */
+  giveUpAfterMs: number;
   recordOutcome: DeliveryDeps['recordOutcome'];
   /** Counts a mail held back by the recipient cap: deferred, or skipped. */
   recordCapped: (type: NotificationType, outcome: 'deferred' | 'skipped') => void;
@@ -81,6 +91,77 @@ export function createNotifier(deps: NotifierDeps) {
     return requeued;
   };
 
+  /**
+   * Sends the user's held mails if their address is verified now, each written for that address
+   * (the current one: it may have changed since). A mail whose order cannot be read stays held for
+   * the worker's next look. Answers how many were released.
+   */
+  async function releaseHeld(userId: string): Promise<number> {
+    const held = store.heldFor(userId);
+    if (held.length === 0) return 0;
+    const { user } = await fetchUser(deps.users, userId, logger);
+    if (!user.email_verified) return 0;
+    let released = 0;
+    for (const record of held) {
+      try {
+        const order = record.order_id
+          ? await fetchOrder(deps.orders, record.order_id, userId, logger)
+          : undefined;
+        const at = now();
+        const mime = await composeMime(
+          {
+            notificationId: record.id,
+            from: deps.mailer.sender,
+            to: { name: user.username, address: user.email },
+            date: at,
+          },
+          renderMail(record.type, user, order),
+        );
+        const change = {
+          recipient: user.email,
+          mailbox: mailboxOf(user.email),
+          mime,
+          lease_until: addMs(at, leaseMs(deps.inlineTimeoutMs)),
+          now: at.toISOString(),
+        };
+        if (!store.release(record.id, change)) continue; // released by a concurrent call
+        released += 1;
+        const sending = store.get(record.id);
+        if (sending) await deps.delivery.attempt(sending, deps.inlineTimeoutMs);
+      } catch (error) {
+        logger.warn({ err: error, notification_id: record.id }, 'held notification not released yet');
+      }
+    }
+    logger.info({ user_id: userId, released }, 'held notifications released');
+    return released;
+  }
+
+  /**
+   * The worker's safety net, in case the user-service's call after a verification was lost: held
+   * mails due for a look are released if their user is verified now, given up when too old, and
+   * otherwise looked at again later. Answers how many were looked at.
+   */
+  async function recheckHeld(limit = 20): Promise<number> {
+    const at = now();
+    const due = store.heldDue(at.toISOString(), limit);
+    const users = new Set<string>();
+    for (const record of due) {
+      if (at.getTime() - new Date(record.created_at).getTime() >= deps.giveUpAfterMs) {
+        store.failHeld(record.id, 'gave up: the address was not verified in time', at.toISOString());
+        deps.recordOutcome(record.type, 'gave_up');
+        logger.warn({ notification_id: record.id, type: record.type }, 'held notification given up');
+      } else users.add(record.user_id);
+    }
+    for (const userId of users) {
+      await releaseHeld(userId).catch((error: unknown) =>
+        logger.warn({ err: error, user_id: userId }, 'held notifications not checked'),
+      );
+    }
+    const next = addMs(now(), deps.heldRecheckMs);
+    for (const record of due) store.postponeHeld(record.id, next, now().toISOString());
+    return due.length;
+  }
+
   return {
     /**
      * Sends a mail at most once per (type, user, order). The unique index decides between
@@ -93,7 +174,8 @@ export function createNotifier(deps: NotifierDeps) {
         throw forbidden(`Only the ${NOTIFICATION_REQUESTERS[input.type]} asks for ${input.type} mails.`);
       }
       const orderId = input.order_id ?? null;
-      const existing = store.findByKey(input.type, input.user_id, orderId);
+      const reference = input.reference ?? null;
+      const existing = store.findByKey(input.type, input.user_id, orderId ?? reference);
       if (existing) return requeueIfFailed(existing);
 
       const kind = MAIL_KINDS[input.type];
@@ -113,27 +195,54 @@ export function createNotifier(deps: NotifierDeps) {
         type: input.type,
         user_id: user.id,
         order_id: orderId,
-        recipient: user.email,
-        mailbox: mailboxOf(user.email),
+        reference,
+        recipient: input.address ?? user.email,
+        mailbox: mailboxOf(input.address ?? user.email),
         created_at: createdAt.toISOString(),
       };
+      const security = isSecurityType(input.type);
       const muted = kind.preference !== null && !preferences[kind.preference].email;
-      const mime = muted
-        ? undefined
-        : await composeMime(
-            {
-              notificationId: id,
-              from: deps.mailer.sender,
-              to: { name: user.username, address: user.email },
-              date: createdAt,
-            },
-            renderMail(input.type, user, order),
-          );
+      // User text (a username, a product name) never reaches an address its owner has not verified.
+      const held = !muted && !security && !user.email_verified;
+      const mime =
+        muted || held
+          ? undefined
+          : await composeMime(
+              {
+                notificationId: id,
+                from: deps.mailer.sender,
+                // A security mail names nobody in its header: the username is text the registrant chose.
+                to: security
+                  ? { name: '', address: base.recipient }
+                  : { name: user.username, address: user.email },
+                date: createdAt,
+              },
+              isSecurityType(input.type)
+                ? securityMail(input.type, input.action)
+                : renderMail(input.type, user, order),
+            );
 
       // From here to the insert nothing awaits: the cap's read and the row written are one step.
-      const { initial, capped } = initialState(input.type, mime, base.mailbox, createdAt);
+      const { initial, capped } = held
+        ? {
+            initial: {
+              status: 'held' as const,
+              reason: 'Held until the user verifies their address.',
+              next_attempt_at: addMs(createdAt, deps.heldRecheckMs),
+            },
+            capped: undefined,
+          }
+        : initialState(input.type, mime, base.mailbox, createdAt);
       const { inserted, record } = store.insertOnce({ ...base, initial });
       if (!inserted) return requeueIfFailed(record); // a concurrent call won the unique index
+      if (record.status === 'held') {
+        deps.recordOutcome(record.type, 'held');
+        logger.info(
+          { notification_id: id, type: record.type },
+          'notification held: the address is not verified',
+        );
+        return record;
+      }
       if (capped) {
         deps.recordCapped(record.type, capped);
         logger.info(
@@ -151,6 +260,9 @@ export function createNotifier(deps: NotifierDeps) {
       if (record.status === 'queued') return record; // deferred: the worker sends it in its slot
       return deps.delivery.attempt(record, deps.inlineTimeoutMs);
     },
+
+    releaseHeld,
+    recheckHeld,
 
     /**
      * The operator's re-send of a mail that was given up (or refused): queued again, once. A mail

@@ -139,5 +139,7 @@ export function renderMail(type: NotificationType, user: User, order: Order | un
       return receiptMail(user, order, order.updated_at);
     case 'order_refunded':
       return refundMail(user, order);
+    default: // a security mail: securityMail (accountTemplates.ts) writes it with its action
+      throw new Error(`${type} is not written from a user and an order`);
   }
 }

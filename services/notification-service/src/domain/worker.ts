@@ -3,6 +3,8 @@ import type { Delivery } from './delivery.ts';
 
 export interface DeliveryWorkerDeps {
   delivery: Delivery;
+  /** Held mails due for a look (see notifier.recheckHeld). */
+  recheckHeld: () => Promise<number>;
   logger: Logger;
   /** Pause between two passes over the due mails. */
   intervalMs: number;
@@ -14,13 +16,18 @@ export interface DeliveryWorkerDeps {
  * `delivery.runDue()`. stop() waits for the try in progress and leaves other due mails to the next
  * start. All its state is in the store, so a restarted service resumes where the last one stopped.
  */
-export function createDeliveryWorker({ delivery, logger, intervalMs }: DeliveryWorkerDeps): PollingWorker {
+export function createDeliveryWorker({
+  delivery,
+  recheckHeld,
+  logger,
+  intervalMs,
+}: DeliveryWorkerDeps): PollingWorker {
   let stopping = false;
   const loop = createPollingWorker({
     name: 'delivery-worker',
     intervalMs,
     logger,
-    tick: () => delivery.runDue(() => stopping),
+    tick: async () => (await delivery.runDue(() => stopping)) + (stopping ? 0 : await recheckHeld()),
   });
   return {
     start() {

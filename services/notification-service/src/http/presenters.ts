@@ -16,6 +16,7 @@ export const notificationView = (record: NotificationRecord): Notification => ({
   id: record.id,
   user_id: record.user_id,
   order_id: record.order_id,
+  reference: record.reference,
   type: record.type,
   status: publicStatus(record.status),
   attempts: record.attempts,

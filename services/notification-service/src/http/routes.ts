@@ -11,6 +11,10 @@ export function notificationRoutes({ notifier }: Dependencies): Implementation<t
       // 202: accepted, not delivered yet (Gmail failed, or the recipient is over the cap: the worker sends it).
       return result.status === 'queued' ? { status: 202, body: result } : { status: 200, body: result };
     },
+    addressVerified: async ({ body }) => ({
+      status: 200,
+      body: { released: await notifier.releaseHeld(body.user_id) },
+    }),
     resendNotification: ({ params }) => ({
       status: 202,
       body: notificationView(notifier.resend(params.id)),

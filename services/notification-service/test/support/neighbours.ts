@@ -19,28 +19,69 @@ import {
 } from '@shop/user-service';
 import { createLogger, type Logger, type RunningServer } from '@shop/shared';
 import type { Order, User } from '@shop/shared/contracts';
-import { bearer, listen, serviceToken, testEnv, userToken, waitUntil } from '@shop/shared/testing';
+import {
+  bearer,
+  forwardingApp,
+  listen,
+  registerVerifiedUser,
+  serviceToken,
+  testEnv,
+  userToken,
+  waitUntil,
+} from '@shop/shared/testing';
+import { createApp } from '../../src/app.ts';
+import { readConfig } from '../../src/config.ts';
+import { buildDependencies } from '../../src/dependencies.ts';
 
 /** The real user-service, order-service and Gmail sandbox, each on 127.0.0.1 and a free port. */
 export interface Neighbours {
   users: RunningServer;
   orders: RunningServer;
   gmail: RunningGmailSandbox;
+  /**
+   * The user-service's own notification-service (with its own Gmail sandbox): it mails the
+   * verification codes registerUser reads, so the instance a test builds sees only its own mails.
+   */
+  accountMail: { server: RunningServer; gmail: RunningGmailSandbox };
   close(): Promise<void>;
 }
 
+const sandboxAccount = { address: 'shop@example.com', aliases: [] };
+
 export async function startNeighbours(): Promise<Neighbours> {
   const logger = createLogger('neighbour', 'silent');
-  const users = await startUserService(logger);
+  // The account-mail service needs the user-service's URL and the other way round: it listens
+  // first, handing requests to its app once that is built.
+  const front = forwardingApp();
+  const accountMailServer = await listen(front.app, logger);
+  const users = await startUserService(logger, accountMailServer.url);
   const orders = await startOrderService(logger);
   // The sandbox mailbox is the tests' sender (SENDER), as a real account would be.
-  const gmail = await startGmailSandbox({ port: 0, account: { address: 'shop@example.com', aliases: [] } });
+  const gmail = await startGmailSandbox({ port: 0, account: sandboxAccount });
+  const accountGmail = await startGmailSandbox({ port: 0, account: sandboxAccount });
+  const accountMailDeps = buildDependencies(
+    readConfig(
+      testEnv('notification-service', {
+        LOG_LEVEL: 'silent',
+        NOTIFICATION_DB_PATH: ':memory:',
+        USER_SERVICE_URL: users.url,
+        ORDER_SERVICE_URL: orders.url,
+        GMAIL_API_URL: accountGmail.url,
+        GMAIL_SENDER: 'Shop <shop@example.com>',
+      }),
+    ),
+    { logger },
+  );
+  front.forwardTo(createApp(accountMailDeps));
   return {
     users,
     orders,
     gmail,
+    accountMail: { server: accountMailServer, gmail: accountGmail },
     close: async () => {
-      await Promise.all([users.close(), orders.close(), gmail.close()]);
+      await Promise.all([users.close(), orders.close(), gmail.close(), accountGmail.close()]);
+      await accountMailServer.close();
+      await accountMailDeps.close();
     },
   };
 }
@@ -59,29 +100,44 @@ async function startOrderService(logger: Logger): Promise<RunningServer> {
 
 /**
  * The real user-service, built the way its main.ts builds it, over a throw-away database: cheap
- * bcrypt, no registration limit, and registration's own welcome call going nowhere (port 9
- * refuses): these tests call notify themselves.
+ * bcrypt, no registration limit, its account mails going to the neighbours' own notification-service.
  */
-async function startUserService(logger: Logger): Promise<RunningServer> {
+async function startUserService(logger: Logger, notificationUrl: string): Promise<RunningServer> {
   const config = readUserConfig(
     testEnv('user-service', {
       USER_DB_PATH: ':memory:',
       BCRYPT_COST: 4,
       USER_REGISTER_RATE_LIMIT: 0,
-      NOTIFICATION_SERVICE_URL: 'http://127.0.0.1:9',
+      NOTIFICATION_SERVICE_URL: notificationUrl,
     }),
   );
   const deps = await buildUserDependencies(config, { logger });
   return listen(createUserApp(deps), logger, deps.close);
 }
 
-/** Registers a user through the user-service, with a fresh name and address. */
-export async function registerUser(n: Neighbours, username = `u${randomUUID().slice(0, 8)}`): Promise<User> {
-  const res = await request(n.users.url)
-    .post('/api/user')
-    .send({ username, email: `${username}@example.com`, password: 'correct horse 42' });
-  if (res.status !== 201) throw new Error(`registration answered ${res.status}: ${res.text}`);
-  return res.body as User;
+/**
+ * Registers a user through the user-service, with a fresh name and address, and verifies the
+ * address (mail carrying user text is held until then) unless `verified` is false.
+ */
+export async function registerUser(
+  n: Neighbours,
+  username = `u${randomUUID().slice(0, 8)}`,
+  { verified = true } = {},
+): Promise<User> {
+  const details = { username, email: `${username}@example.com`, password: 'correct horse 42' };
+  if (!verified) {
+    const res = await request(n.users.url).post('/api/user').send(details);
+    if (res.status !== 201) throw new Error(`registration answered ${res.status}: ${res.text}`);
+    return res.body as User;
+  }
+  const account = await registerVerifiedUser({ users: n.users.url, gmail: n.accountMail.gmail.url }, details);
+  return {
+    id: account.id,
+    username,
+    email: account.email,
+    email_verified: true,
+    created_at: account.created_at,
+  };
 }
 
 export async function muteEmails(n: Neighbours, userId: string, kind: 'order_updates' | 'welcome') {

@@ -9,6 +9,7 @@ export interface UserDocument {
   email: string;
   password_hash: string;
   created_at: Date;
+  email_verified_at?: Date | null;
   /** Only explicit choices are stored: `{ order_updates: { email: false } }`; missing means on. */
   preferences?: Partial<Record<string, Partial<Record<string, boolean>>>>;
   preferences_updated_at?: Date | null;
@@ -32,6 +33,7 @@ const userSchema = new Schema<UserDocument>(
     email: { type: String, required: true, lowercase: true },
     password_hash: { type: String, required: true },
     created_at: { type: Date, required: true },
+    email_verified_at: { type: Date, default: null },
     preferences: preferencePaths,
     preferences_updated_at: { type: Date, default: null },
   },

@@ -1,5 +1,6 @@
 import { createConnection } from 'mongoose';
 import { EMAIL_INDEX, USERNAME_INDEX, userModel, type UserDocument } from './mongoUserModel.ts';
+import { accountModels } from './mongoAccountModels.ts';
 import { unavailableWhenDisconnected } from './mongoConnectionLoss.ts';
 import {
   CHANNELS,
@@ -16,6 +17,7 @@ const toRecord = (doc: UserDocument): UserRecord => ({
   email: doc.email,
   password_hash: doc.password_hash,
   created_at: new Date(doc.created_at),
+  email_verified_at: doc.email_verified_at ? new Date(doc.email_verified_at) : null,
 });
 
 /** Which unique index refused the insert (E11000), from the server's keyPattern or the index name. */
@@ -60,9 +62,11 @@ export async function openMongoUserStore(uri: string, options: MongoStoreOptions
     ...(options.dbName ? { dbName: options.dbName } : {}),
   });
   const Users = userModel(connection);
+  const accounts = accountModels(connection);
   try {
     await connection.asPromise();
     await Users.createIndexes();
+    await accounts.createIndexes();
   } catch (error) {
     await connection.close().catch(() => undefined);
     throw error;
@@ -78,6 +82,7 @@ export async function openMongoUserStore(uri: string, options: MongoStoreOptions
           email: user.email.toLowerCase(),
           password_hash: user.password_hash,
           created_at: user.created_at,
+          email_verified_at: user.email_verified_at,
         });
       } catch (error) {
         const field = duplicateField(error);
@@ -93,6 +98,31 @@ export async function openMongoUserStore(uri: string, options: MongoStoreOptions
       const doc = await Users.findOne({ email: email.toLowerCase() }).lean<UserDocument>();
       return doc ? toRecord(doc) : undefined;
     },
+    async findByUsername(username) {
+      // The username index's collation, so the look-up is case-insensitive like the uniqueness.
+      const doc = await Users.findOne({ username })
+        .collation({ locale: 'en', strength: 2 })
+        .lean<UserDocument>();
+      return doc ? toRecord(doc) : undefined;
+    },
+    async updateUser(id, changes) {
+      const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+      if (changes.email !== undefined) set.email = changes.email.toLowerCase();
+      if (Object.keys(set).length === 0) return (await Users.exists({ _id: id })) !== null;
+      try {
+        const result = await Users.updateOne({ _id: id }, { $set: set });
+        return result.matchedCount === 1;
+      } catch (error) {
+        const field = duplicateField(error);
+        if (field) throw new DuplicateUserError(field);
+        throw error;
+      }
+    },
+    async deleteUser(id) {
+      await accounts.deleteUserData(id);
+      await Users.deleteOne({ _id: id });
+    },
+    ...accounts.methods,
     async getPreferences(userId) {
       const doc = await Users.findById(userId, { preferences: 1, preferences_updated_at: 1 }).lean<
         Pick<UserDocument, 'preferences' | 'preferences_updated_at'>

@@ -1,5 +1,7 @@
 import { openSqlite, pingSqlite, type SqliteDatabase } from '@shop/shared';
 import { MIGRATIONS } from './migrations.ts';
+import { accountTokenStatements } from './sqliteAccountTokens.ts';
+import { sessionStatements } from './sqliteSessions.ts';
 import {
   DuplicateUserError,
   type PreferenceSetting,
@@ -14,6 +16,7 @@ interface UserRow {
   email: string;
   password_hash: string;
   created_at: string;
+  email_verified_at: string | null;
 }
 
 interface PreferenceRow {
@@ -29,6 +32,7 @@ const toRecord = (row: UserRow): UserRecord => ({
   email: row.email,
   password_hash: row.password_hash,
   created_at: new Date(row.created_at),
+  email_verified_at: row.email_verified_at ? new Date(row.email_verified_at) : null,
 });
 
 /** Which unique index refused the row, from SQLite's "UNIQUE constraint failed: users.email". */
@@ -44,9 +48,18 @@ function duplicateField(error: unknown): 'email' | 'username' | undefined {
 export function createSqliteUserStore(path = ':memory:'): UserStore {
   const db: SqliteDatabase = openSqlite(path, MIGRATIONS);
   const insertUser = db.prepare(
-    `INSERT INTO users (id, username, email, password_hash, created_at)
-     VALUES (@id, @username, @email, @password_hash, @created_at)`,
+    `INSERT INTO users (id, username, email, password_hash, created_at, email_verified_at)
+     VALUES (@id, @username, @email, @password_hash, @created_at, @email_verified_at)`,
   );
+  const byUsername = db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?');
+  // Each column keeps its value unless a change names it (NULL marks "not given" for the strings;
+  // email_verified_at has its own flag, as null is a value it can be set to).
+  const updateUser = db.prepare(`
+    UPDATE users SET username = coalesce(@username, username), email = coalesce(@email, email),
+      password_hash = coalesce(@password_hash, password_hash),
+      email_verified_at = CASE WHEN @set_verified = 1 THEN @email_verified_at ELSE email_verified_at END
+    WHERE id = @id`);
+  const deleteUser = db.prepare('DELETE FROM users WHERE id = ?');
   const byId = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
   const byEmail = db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?');
   const userExists = db.prepare<[string], { found: number }>('SELECT 1 AS found FROM users WHERE id = ?');
@@ -82,6 +95,7 @@ export function createSqliteUserStore(path = ':memory:'): UserStore {
           email: user.email.toLowerCase(),
           password_hash: user.password_hash,
           created_at: user.created_at.toISOString(),
+          email_verified_at: user.email_verified_at?.toISOString() ?? null,
         });
       } catch (error) {
         const field = duplicateField(error);
@@ -97,6 +111,33 @@ export function createSqliteUserStore(path = ':memory:'): UserStore {
       const row = byEmail.get(email.toLowerCase());
       return row && toRecord(row);
     },
+    async findByUsername(username) {
+      const row = byUsername.get(username);
+      return row && toRecord(row);
+    },
+    async updateUser(id, changes) {
+      try {
+        const result = updateUser.run({
+          id,
+          username: changes.username ?? null,
+          email: changes.email?.toLowerCase() ?? null,
+          password_hash: changes.password_hash ?? null,
+          set_verified: changes.email_verified_at === undefined ? 0 : 1,
+          email_verified_at: changes.email_verified_at?.toISOString() ?? null,
+        });
+        return result.changes === 1;
+      } catch (error) {
+        const field = duplicateField(error);
+        if (field) throw new DuplicateUserError(field);
+        throw error;
+      }
+    },
+    async deleteUser(id) {
+      // Preferences, sessions (with their refresh tokens) and account tokens go by ON DELETE CASCADE.
+      deleteUser.run(id);
+    },
+    ...sessionStatements(db),
+    ...accountTokenStatements(db),
     async getPreferences(userId): Promise<StoredPreferences | undefined> {
       if (!userExists.get(userId)) return undefined;
       const rows = preferences.all(userId);

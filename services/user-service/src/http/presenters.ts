@@ -6,5 +6,6 @@ export const toUserJson = (user: UserRecord): User => ({
   id: user.id,
   username: user.username,
   email: user.email,
+  email_verified: user.email_verified_at !== null,
   created_at: user.created_at.toISOString(),
 });

@@ -1,36 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import express, { type Response } from 'express';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyToken, type RunningServer } from '@shop/shared';
-import { listen, testAuthKeys } from '@shop/shared/testing';
+import { testAuthKeys } from '@shop/shared/testing';
 import type { UserStore } from '../src/data/userStore.ts';
-import { buildApp, newUser, refusedUrl, waitFor } from './helpers.ts';
-
-interface Received {
-  body: unknown;
-  authorization: string | undefined;
-  requestId: string | undefined;
-}
-
-/** A stand-in notification-service on a real port that records what it is asked. */
-async function notificationRecorder(mode: 'answer' | 'hang') {
-  const received: Received[] = [];
-  const pending: Response[] = [];
-  const app = express();
-  app.use(express.json());
-  app.post('/api/notify', (req, res) => {
-    received.push({
-      body: req.body,
-      authorization: req.get('authorization'),
-      requestId: req.get('x-request-id'),
-    });
-    if (mode === 'hang') pending.push(res);
-    else res.status(202).json({ notification_id: randomUUID(), status: 'queued' });
-  });
-  const server = await listen(app);
-  return { server, received, pending };
-}
+import { buildApp, newUser, notificationRecorder, refusedUrl, waitFor } from './helpers.ts';
 
 let server: RunningServer | undefined;
 let store: UserStore | undefined;
@@ -40,8 +13,8 @@ afterEach(async () => {
   server = store = undefined;
 });
 
-describe('welcome mail after registration', () => {
-  it('when a user registers, the notification-service is asked for a welcome mail with a service token', async () => {
+describe('verification mail after registration', () => {
+  it('when a user registers, the notification-service is asked for a verification mail (not a welcome) with a service token, and its link and code are never logged', async () => {
     const recorder = await notificationRecorder('answer');
     server = recorder.server;
     const built = await buildApp({ NOTIFICATION_SERVICE_URL: recorder.server.url });
@@ -50,17 +23,30 @@ describe('welcome mail after registration', () => {
     expect(res.status).toBe(201);
     await waitFor(() => recorder.received.length > 0);
     const [call] = recorder.received;
-    expect(call?.body).toEqual({ user_id: res.body.id, type: 'welcome' });
-    const token = call?.authorization?.replace(/^Bearer /, '') ?? '';
-    expect(verifyToken(testAuthKeys('notification-service'), token)).toEqual({
+    expect(call?.body).toEqual({
+      user_id: res.body.id,
+      type: 'email_verification',
+      reference: expect.any(String),
+      action: {
+        url: expect.stringMatching(/\/verify-email#token=[\w-]{43}$/),
+        code: expect.stringMatching(/^\d{6}$/),
+      },
+    });
+    expect(res.body.email_verified).toBe(false);
+    const serviceToken = call?.authorization?.replace(/^Bearer /, '') ?? '';
+    expect(verifyToken(testAuthKeys('notification-service'), serviceToken)).toEqual({
       kind: 'service',
       service: 'user-service',
     });
     expect(call?.requestId).toBe('reg-1');
-    await waitFor(() => built.lines.some((l) => l.includes('welcome mail requested')));
+    await waitFor(() => built.lines.some((l) => l.includes('mail requested')));
+    const { action } = call?.body as { action: { url: string; code: string } };
+    const token = new URL(action.url).hash.slice('#token='.length);
+    expect(built.lines.join('\n')).not.toContain(token);
+    expect(built.lines.join('\n')).not.toContain(action.code);
   });
 
-  it('when the notification-service does not answer, 201 comes back while the welcome call is still open', async () => {
+  it('when the notification-service does not answer, 201 comes back while the mail call is still open', async () => {
     const recorder = await notificationRecorder('hang');
     server = recorder.server;
     const built = await buildApp({ NOTIFICATION_SERVICE_URL: recorder.server.url });
@@ -82,7 +68,7 @@ describe('welcome mail after registration', () => {
     store = built.store;
     const res = await request(built.app).post('/api/user').send(newUser());
     expect(res.status).toBe(201);
-    await waitFor(() => built.lines.some((l) => l.includes('welcome mail request failed')));
+    await waitFor(() => built.lines.some((l) => l.includes('mail request failed')));
     expect(recorder.received).toHaveLength(1);
   });
 
@@ -91,13 +77,13 @@ describe('welcome mail after registration', () => {
     store = built.store;
     const res = await request(built.app).post('/api/user').send(newUser());
     expect(res.status).toBe(201);
-    await waitFor(() => built.lines.some((l) => l.includes('welcome mail request failed')));
-    const warning = JSON.parse(built.lines.find((l) => l.includes('welcome mail request failed')) ?? '{}');
+    await waitFor(() => built.lines.some((l) => l.includes('mail request failed')));
+    const warning = JSON.parse(built.lines.find((l) => l.includes('mail request failed')) ?? '{}');
     expect(warning).toMatchObject({ level: 'warn', user_id: res.body.id });
     expect(JSON.stringify(warning)).not.toMatch(/Bearer|eyJ/);
   });
 
-  it('when the registration is refused, no welcome mail is asked for', async () => {
+  it('when the registration is refused, no verification mail is asked for', async () => {
     const recorder = await notificationRecorder('answer');
     server = recorder.server;
     const built = await buildApp({ NOTIFICATION_SERVICE_URL: recorder.server.url });
