@@ -12,7 +12,7 @@ import {
   waitFor,
   type Neighbours,
 } from './support/neighbours.ts';
-import { notify, startService, type TestService } from './support/service.ts';
+import { asPaymentService, notify, startService, type TestService } from './support/service.ts';
 import { deliverySuite } from './support/suite.ts';
 
 const suite = deliverySuite('notification-accounts-');
@@ -131,11 +131,10 @@ describe('security mails', () => {
   it('when another service asks for a security mail, 403 and nothing is recorded', async () => {
     const service = start();
     const user = await registerUser(suite.n);
-    const res = await notify(service, {
-      user_id: user.id,
-      type: 'password_changed',
-      reference: randomUUID(),
-    });
+    const res = await request(service.app)
+      .post('/api/notify')
+      .set(asPaymentService)
+      .send({ user_id: user.id, type: 'password_changed', reference: randomUUID() });
     expect(res.status).toBe(403);
     expect(service.store.list({ user_id: user.id, limit: 10 })).toEqual([]);
   });

@@ -274,7 +274,7 @@ describe('POST /api/notify: who may call it and with what', () => {
       {
         in: 'body',
         field: 'order_id',
-        message: 'Not allowed for this type (only order mails name an order)',
+        message: 'Not allowed for welcome',
       },
     ]);
     expect(paidWithoutOrder.status).toBe(400);
