@@ -11,6 +11,7 @@ export default tseslint.config(
       'bench/results/**',
       'reports/**',
       '.stryker-tmp/**',
+      'stryker-setup-*.js',
     ],
   },
   js.configs.recommended,
