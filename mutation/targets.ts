@@ -117,4 +117,27 @@ export const targets: Target[] = [
     projects: ['services/notification-service'],
     threshold: 90,
   },
+  // The HTTP edge of each service (its routes, presenters and contract) and the sandboxes' idempotency
+  // and fault code: held to 80%.
+  ...(['user', 'order', 'payment', 'notification'] as const).map((service) => ({
+    name: `${service}-edge`,
+    description: `${service}-service routes, presenters and contract`,
+    mutate: [`services/${service}-service/src/http/**/*.ts`, `shared/src/contracts/${service}.ts`],
+    projects: [`services/${service}-service`],
+    threshold: 80,
+  })),
+  {
+    name: 'stripe-sandbox',
+    description: "Stripe sandbox's idempotency and faults",
+    mutate: ['sandboxes/stripe-sandbox/src/idempotency.ts', 'sandboxes/stripe-sandbox/src/faults.ts'],
+    projects: ['sandboxes/stripe-sandbox'],
+    threshold: 80,
+  },
+  {
+    name: 'gmail-sandbox',
+    description: "Gmail sandbox's faults",
+    mutate: ['sandboxes/gmail-sandbox/src/faults.ts'],
+    projects: ['sandboxes/gmail-sandbox'],
+    threshold: 80,
+  },
 ];
