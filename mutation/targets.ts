@@ -95,6 +95,37 @@ export const targets: Target[] = [
     mutate: ['services/order-service/src/domain/**/*.ts'],
     projects: ['services/order-service'],
     threshold: 90,
+    equivalent: [
+      {
+        file: 'services/order-service/src/domain/orders.ts',
+        mutator: 'ConditionalExpression',
+        near: 'if (!pricing.ok) throw validationFailed(',
+        replacement: 'false',
+        reason:
+          'defence in depth: the HTTP edge (http/pricingRules.ts) refuses the same body first with the same 400',
+      },
+      {
+        file: 'services/order-service/src/domain/orders.ts',
+        mutator: 'ConditionalExpression',
+        near: 'if (from) {',
+        replacement: 'true',
+        reason: 'with no source status the conditional UPDATE matches no row, and the same 409 follows',
+      },
+      {
+        file: 'services/order-service/src/domain/orders.ts',
+        mutator: 'ConditionalExpression',
+        near: 'if (moved) return moved;',
+        replacement: 'false',
+        reason: 'the re-read finds the order already moved and answers it: one read more, the same answer',
+      },
+      {
+        file: 'services/order-service/src/domain/ids.ts',
+        mutator: 'ConditionalExpression',
+        near: 'if (offset === POOL.length) {',
+        replacement: 'true',
+        reason: 'refilling the random pool on every id costs time only; ids stay random and ordered',
+      },
+    ],
   },
   {
     name: 'payment-domain',
