@@ -6,6 +6,7 @@ import {
   asUser,
   charges,
   intents,
+  loseEveryAnswer,
   newUserId,
   payOrder,
   useHarness,
@@ -21,12 +22,6 @@ function recordRequests(h: Harness): Sent[] {
   const sent: Sent[] = [];
   h.service.deps.stripe.on('request', (event: Sent) => sent.push({ ...event }));
   return sent;
-}
-
-/** The first answer is lost after Stripe did the work, and both SDK retries fail before reaching it. */
-async function loseEveryAnswer(h: Harness, match: string) {
-  await addFault(h.sandbox, { mode: 'error', when: 'after', match });
-  await addFault(h.sandbox, { mode: 'error', when: 'before', match, count: 2 });
 }
 
 describe('the requests sent to Stripe', () => {
