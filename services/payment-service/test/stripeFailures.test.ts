@@ -10,7 +10,6 @@ import {
   newUserId,
   payOrder,
   useHarness,
-  type Harness,
 } from './support/harness.ts';
 
 describe('when Stripe fails', () => {
