@@ -37,9 +37,8 @@ export function toMinorUnits(
   if (fraction.length > decimals) {
     return { ok: false, reason: `must have at most ${decimals} decimal places for ${currency}` };
   }
-  const value = Number(match[1]) * 10 ** decimals + Number(fraction.padEnd(decimals, '0') || '0');
-  if (!Number.isSafeInteger(value)) return { ok: false, reason: 'is too large' };
-  return { ok: true, value };
+  // At most 12 integer digits and 2 decimals: always a safe integer.
+  return { ok: true, value: Number(match[1]) * 10 ** decimals + Number(fraction.padEnd(decimals, '0')) };
 }
 
 /** Formats minor units for people: formatMoney(3998, 'USD') -> "$39.98". */

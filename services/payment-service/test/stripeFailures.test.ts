@@ -6,17 +6,11 @@ import {
   asUser,
   charges,
   intents,
+  loseEveryAnswer,
   newUserId,
   payOrder,
   useHarness,
-  type Harness,
 } from './support/harness.ts';
-
-/** The first answer is lost after Stripe did the work, and both SDK retries fail before reaching it. */
-async function loseEveryAnswer(h: Harness, match: string) {
-  await addFault(h.sandbox, { mode: 'error', when: 'after', match });
-  await addFault(h.sandbox, { mode: 'error', when: 'before', match, count: 2 });
-}
 
 describe('when Stripe fails', () => {
   const h = useHarness();

@@ -60,6 +60,6 @@ export function unitAmount(
 
 /** True for a well-formed but huge price (1e21, "99999999999999"), to say "too large" rather than "malformed". */
 function exceedsMaximum(price: number | string, currency: Currency): boolean {
-  const value = typeof price === 'number' ? price : Number(price.trim());
+  const value = Number(price); // Number() itself ignores surrounding spaces
   return Number.isFinite(value) && value * 10 ** CURRENCIES[currency].decimals > MAX_AMOUNT_MINOR;
 }

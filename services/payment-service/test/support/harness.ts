@@ -162,6 +162,12 @@ export function charges(sandbox: RunningStripeSandbox) {
   return [...sandbox.state.charges.values()];
 }
 
+/** The first answer is lost after Stripe did the work, and both SDK retries fail before reaching it. */
+export async function loseEveryAnswer(h: Harness, match: string) {
+  await addFault(h.sandbox, { mode: 'error', when: 'after', match });
+  await addFault(h.sandbox, { mode: 'error', when: 'before', match, count: 2 });
+}
+
 export async function addFault(sandbox: RunningStripeSandbox, fault: FaultInput): Promise<void> {
   const res = await fetch(`${sandbox.url}/_sandbox/faults`, {
     method: 'POST',

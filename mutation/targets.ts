@@ -1,0 +1,189 @@
+/**
+ * The mutation-testing targets: which source files are mutated, which vitest projects (their
+ * folders) run against the mutants, and the score each must reach (killed of covered, in percent).
+ * Mutants that cannot change behaviour are listed in `equivalent` with the reason (see
+ * docs/testing.md); they are left out of the score and printed with it.
+ */
+export type Equivalent = {
+  /** Path of the mutated file, relative to the repository root. */
+  file: string;
+  /** Stryker's mutator name, e.g. 'ConditionalExpression'. */
+  mutator: string;
+  /** Text on the source line where the mutant starts (lines shift; the text does not). */
+  near: string;
+  /** The replacement Stryker made, exactly as reported. */
+  replacement: string;
+  reason: string;
+};
+
+export type Target = {
+  name: string;
+  description: string;
+  mutate: string[];
+  projects: string[];
+  threshold: number;
+  equivalent?: Equivalent[];
+};
+
+export const targets: Target[] = [
+  {
+    name: 'shared-core',
+    description: 'shared money and service-token auth',
+    mutate: ['shared/src/money.ts', 'shared/src/auth/tokens.ts', 'shared/src/auth/serviceKeys.ts'],
+    projects: ['shared'],
+    threshold: 90,
+    equivalent: [
+      {
+        file: 'shared/src/money.ts',
+        mutator: 'StringLiteral',
+        near: "Number.isFinite(price) ? String(price) : ''",
+        replacement: '"Stryker was here!"',
+        reason: 'any text that is not a decimal number is refused by the same regex',
+      },
+      ...['true', 'moneyFormats.size <= 64'].map((replacement) => ({
+        file: 'shared/src/money.ts',
+        mutator: replacement === 'true' ? 'ConditionalExpression' : 'EqualityOperator',
+        near: 'if (moneyFormats.size < 64)',
+        replacement,
+        reason: 'accepted: the cap only bounds the memory of the format cache; no answer changes',
+      })),
+      {
+        file: 'shared/src/auth/tokens.ts',
+        mutator: 'ConditionalExpression',
+        near: "if (decoded.header.alg !== 'ES256')",
+        replacement: 'false',
+        reason: "defence in depth: jwt.verify with algorithms ['ES256'] refuses the same tokens",
+      },
+      {
+        file: 'shared/src/auth/tokens.ts',
+        mutator: 'ConditionalExpression',
+        near: 'if (!key) return undefined;',
+        replacement: 'false',
+        reason: 'without a key, parsing undefined throws, which is answered with the same invalid_token',
+      },
+      ...[
+        ['ConditionalExpression', 'true'],
+        ['ConditionalExpression', 'false'],
+        ['EqualityOperator', 'parsedKeys.size > 32'],
+        ['EqualityOperator', 'parsedKeys.size < 32'],
+      ].map(([mutator, replacement]) => ({
+        file: 'shared/src/auth/tokens.ts',
+        mutator: mutator!,
+        near: 'if (parsedKeys.size >= 32) parsedKeys.clear();',
+        replacement: replacement!,
+        reason: 'accepted: the bound of the parsed-key cache changes memory and speed, never a verdict',
+      })),
+      {
+        file: 'shared/src/auth/tokens.ts',
+        mutator: 'StringLiteral',
+        near: "keyObject(signingKey, 'private')",
+        replacement: '""',
+        reason: "keyObject parses any kind but 'public' as a private key",
+      },
+      {
+        file: 'shared/src/auth/tokens.ts',
+        mutator: 'StringLiteral',
+        near: "let token = '';",
+        replacement: '"Stryker was here!"',
+        reason:
+          'the first call always mints a token (renewAt starts at 0), so the initial value is never given out',
+      },
+      {
+        file: 'shared/src/auth/serviceKeys.ts',
+        mutator: 'OptionalChaining',
+        near: 'key.asymmetricKeyDetails?.namedCurve',
+        replacement: 'key.asymmetricKeyDetails.namedCurve',
+        reason: 'every key Node parses from a PEM has asymmetricKeyDetails',
+      },
+      {
+        file: 'shared/src/auth/serviceKeys.ts',
+        mutator: 'ConditionalExpression',
+        near: "if (key.asymmetricKeyType !== 'ec' || curve !== 'prime256v1')",
+        replacement: 'false',
+        reason: 'a key that is not EC has no named curve, so the curve check refuses it with the same line',
+      },
+    ],
+  },
+  {
+    name: 'order-domain',
+    description: 'order-service domain (status machine, pricing, orders)',
+    mutate: ['services/order-service/src/domain/**/*.ts'],
+    projects: ['services/order-service'],
+    threshold: 90,
+    equivalent: [
+      {
+        file: 'services/order-service/src/domain/orders.ts',
+        mutator: 'ConditionalExpression',
+        near: 'if (!pricing.ok) throw validationFailed(',
+        replacement: 'false',
+        reason:
+          'defence in depth: the HTTP edge (http/pricingRules.ts) refuses the same body first with the same 400',
+      },
+      {
+        file: 'services/order-service/src/domain/orders.ts',
+        mutator: 'ConditionalExpression',
+        near: 'if (from) {',
+        replacement: 'true',
+        reason: 'with no source status the conditional UPDATE matches no row, and the same 409 follows',
+      },
+      {
+        file: 'services/order-service/src/domain/orders.ts',
+        mutator: 'ConditionalExpression',
+        near: 'if (moved) return moved;',
+        replacement: 'false',
+        reason: 'the re-read finds the order already moved and answers it: one read more, the same answer',
+      },
+      {
+        file: 'services/order-service/src/domain/ids.ts',
+        mutator: 'ConditionalExpression',
+        near: 'if (offset === POOL.length) {',
+        replacement: 'true',
+        reason: 'refilling the random pool on every id costs time only; ids stay random and ordered',
+      },
+    ],
+  },
+  {
+    name: 'payment-domain',
+    description: 'payment-service payOrder and Stripe intent sync',
+    mutate: [
+      'services/payment-service/src/domain/payOrder.ts',
+      'services/payment-service/src/domain/stripeIntents.ts',
+    ],
+    projects: ['services/payment-service'],
+    threshold: 90,
+  },
+  {
+    name: 'notification-delivery',
+    description: 'notification-service delivery, worker and notifier',
+    mutate: [
+      'services/notification-service/src/domain/delivery.ts',
+      'services/notification-service/src/domain/worker.ts',
+      'services/notification-service/src/domain/notifier.ts',
+    ],
+    projects: ['services/notification-service'],
+    threshold: 90,
+  },
+  // The HTTP edge of each service (its routes, presenters and contract) and the sandboxes' idempotency
+  // and fault code: held to 80%.
+  ...(['user', 'order', 'payment', 'notification'] as const).map((service) => ({
+    name: `${service}-edge`,
+    description: `${service}-service routes, presenters and contract`,
+    mutate: [`services/${service}-service/src/http/**/*.ts`, `shared/src/contracts/${service}.ts`],
+    projects: [`services/${service}-service`],
+    threshold: 80,
+  })),
+  {
+    name: 'stripe-sandbox',
+    description: "Stripe sandbox's idempotency and faults",
+    mutate: ['sandboxes/stripe-sandbox/src/idempotency.ts', 'sandboxes/stripe-sandbox/src/faults.ts'],
+    projects: ['sandboxes/stripe-sandbox'],
+    threshold: 80,
+  },
+  {
+    name: 'gmail-sandbox',
+    description: "Gmail sandbox's faults",
+    mutate: ['sandboxes/gmail-sandbox/src/faults.ts'],
+    projects: ['sandboxes/gmail-sandbox'],
+    threshold: 80,
+  },
+];
