@@ -18,7 +18,7 @@ export interface BenchUser {
 
 export interface RssRecord extends RssSample {
   scenario: string;
-  process: ProcessName | 'baseline';
+  process: ProcessName | 'baseline' | 'baseline-tsx';
 }
 
 /** Everything a scenario needs: the running system, the baseline, a signed-in user, and helpers. */
@@ -26,6 +26,8 @@ export interface BenchContext {
   options: BenchOptions;
   shop: TestStack;
   baseline: Baseline;
+  /** The same bare app through tsx, for reference (the baseline before it was compiled); absent with --runtime tsx. */
+  baselineTsx?: Baseline;
   user: BenchUser;
   /** The order-service's database file (growth swaps it). */
   orderDbPath: string;
@@ -38,14 +40,14 @@ export interface BenchContext {
   /** Starts a scenario's own RSS peak: resets VmHWM of every process. */
   resetPeaks(): void;
   /** Samples the RSS of the given processes, recorded under `scenario`. */
-  recordRss(scenario: string, names: Array<ProcessName | 'baseline'>): RssRecord[];
+  recordRss(scenario: string, names: Array<ProcessName | 'baseline' | 'baseline-tsx'>): RssRecord[];
   /** Error and warning log lines of the services since the last call (and forgets the rest). */
   drainLogProblems(): string[];
 }
 
 /** A load's result plus the CPU time each process spent on it, per request (microseconds). */
 export interface Measured extends LoadResult {
-  cpuUsPerRequest: Partial<Record<ProcessName | 'baseline', number>>;
+  cpuUsPerRequest: Partial<Record<ProcessName | 'baseline' | 'baseline-tsx', number>>;
 }
 
 export const BENCH_PASSWORD = 'bench-password-42';
@@ -55,7 +57,7 @@ export async function createContext(
 ): Promise<BenchContext & { stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'shop-bench-'));
   const orderDbPath = join(dataDir, 'orders.sqlite');
-  const [shop, baseline] = await Promise.all([
+  const [shop, baseline, baselineTsx] = await Promise.all([
     startTestStack(
       {
         LOG_LEVEL: options.logLevel,
@@ -70,15 +72,21 @@ export async function createContext(
       options.runtime === 'compiled' ? 'compiled' : 'source',
     ),
     startBaseline(options.runtime),
+    options.runtime === 'compiled' ? startBaseline('tsx') : undefined,
   ]);
   const user = await signUp(shop);
-  const pidOf = (name: ProcessName | 'baseline') =>
-    name === 'baseline' ? baseline.child.pid : shop.stack.processes.get(name)?.child.pid;
+  const pidOf = (name: ProcessName | 'baseline' | 'baseline-tsx') =>
+    name === 'baseline'
+      ? baseline.child.pid
+      : name === 'baseline-tsx'
+        ? baselineTsx?.child.pid
+        : shop.stack.processes.get(name)?.child.pid;
 
   return {
     options,
     shop,
     baseline,
+    baselineTsx,
     user,
     orderDbPath,
     dataDir,
@@ -86,7 +94,11 @@ export async function createContext(
       const connections = spec.connections ?? options.connections;
       if (options.warmupSec > 0) await runLoad({ ...spec, connections, durationSec: options.warmupSec });
       process.stdout.write(`  ... ${label}: ${options.durationSec} s, ${connections} connections\n`);
-      const names = [...shop.stack.processes.keys(), 'baseline' as const];
+      const names = [
+        ...shop.stack.processes.keys(),
+        'baseline' as const,
+        ...(baselineTsx ? ['baseline-tsx' as const] : []),
+      ];
       const cpuBefore = names.map((name) => cpuMs(pidOf(name)!));
       const result = await runLoad({ ...spec, connections, durationSec: options.durationSec });
       const cpuUsPerRequest = Object.fromEntries(
@@ -121,7 +133,7 @@ export async function createContext(
       return problems;
     },
     async stop() {
-      await Promise.all([shop.stop(), baseline.stop()]);
+      await Promise.all([shop.stop(), baseline.stop(), baselineTsx?.stop()]);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -9,6 +9,8 @@ export interface LoadSpec {
   nextBody?: () => unknown;
   /** Builds each request's path (e.g. ids spread over the table). */
   nextPath?: () => string;
+  /** Builds each request's path and headers together (e.g. one of many users and their own order). */
+  nextRequest?: () => { path: string; headers: Record<string, string> };
   durationSec: number;
   connections: number;
   /** Caps the total rate (a latency probe beside a storm), in requests per second. */
@@ -36,7 +38,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     ...spec.headers,
   };
   const statuses: Record<string, number> = {};
-  const { nextBody, nextPath } = spec;
+  const { nextBody, nextPath, nextRequest } = spec;
   let finish: (error: Error | null, result: autocannon.Result) => void = () => undefined;
   const done = new Promise<autocannon.Result>((resolve, reject) => {
     finish = (error, result) => (error ? reject(error) : resolve(result));
@@ -51,15 +53,19 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       connections: spec.connections,
       timeout: 10,
       ...(spec.overallRate ? { overallRate: spec.overallRate } : {}),
-      ...(nextBody || nextPath
+      ...(nextBody || nextPath || nextRequest
         ? {
             requests: [
               {
-                setupRequest: (req) => ({
-                  ...req,
-                  ...(nextBody ? { body: JSON.stringify(nextBody()) } : {}),
-                  ...(nextPath ? { path: nextPath() } : {}),
-                }),
+                setupRequest: (req) => {
+                  const next = nextRequest?.();
+                  return {
+                    ...req,
+                    ...(nextBody ? { body: JSON.stringify(nextBody()) } : {}),
+                    ...(nextPath ? { path: nextPath() } : {}),
+                    ...(next ? { path: next.path, headers: { ...req.headers, ...next.headers } } : {}),
+                  };
+                },
               },
             ],
           }

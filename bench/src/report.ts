@@ -31,6 +31,7 @@ export function formatReport(report: BenchReport): string {
     ]),
   );
   const durability = durabilityTable(report.rows);
+  const payment = paymentCpuTable(report.rows);
   const problems = Object.entries(report.logProblems)
     .filter(([, found]) => found.count > 0)
     .map(([name, found]) => `${name}: ${found.count} warning/error log lines, first: ${found.first[0]}`);
@@ -43,6 +44,7 @@ export function formatReport(report: BenchReport): string {
     '',
     results,
     ...(durability ? ['', durability] : []),
+    ...(payment ? ['', payment] : []),
     '',
     memory,
     ...(problems.length ? ['', ...problems] : []),
@@ -82,6 +84,28 @@ function durabilityTable(rows: Row[]): string | undefined {
       cpu(full).toFixed(0),
       cpu(normal).toFixed(0),
     ]),
+  );
+}
+
+const SANDBOXES = new Set(['stripe-sandbox', 'gmail-sandbox']);
+
+/** What one payment of the pay-order load cost each process, the services alone and with the sandboxes. */
+function paymentCpuTable(rows: Row[]): string | undefined {
+  const pay = rows.find((r) => r.scenario === 'pay-order' && r.detail?.comparable === 'pay-order');
+  if (!pay) return undefined;
+  const perProcess = Object.entries(pay.load.cpuUsPerRequest).filter(
+    ([name]) => !name.startsWith('baseline'),
+  );
+  const services = perProcess.filter(([name]) => !SANDBOXES.has(name));
+  const sum = (entries: Array<[string, number | undefined]>) =>
+    entries.reduce((total, [, us]) => total + (us ?? 0), 0);
+  return table(
+    ['CPU per payment', 'us'],
+    [
+      ...perProcess.map(([name, us]) => [name, (us ?? 0).toFixed(0)]),
+      ['services (sandboxes excluded)', sum(services).toFixed(0)],
+      ['whole system (with sandboxes)', sum(perProcess).toFixed(0)],
+    ],
   );
 }
 

@@ -69,8 +69,36 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         baseline: 'POST',
       }),
     );
+    if (ctx.baselineTsx) {
+      // For reference only: the ratios are to the compiled app, as the services run compiled.
+      const tsxUrl = ctx.baselineTsx.url;
+      const tsxGet = await ctx.measure('bare Express GET /json through tsx', { url: `${tsxUrl}/json` });
+      const tsxPost = await ctx.measure('bare Express POST /echo through tsx', {
+        url: `${tsxUrl}/echo`,
+        method: 'POST',
+        body: { product_name: 'Mechanical keyboard', quantity: 2, price: 19.99 },
+      });
+      rows.push(
+        row(baselines, {
+          scenario: 'baseline',
+          name: 'bare Express GET, tsx (reference)',
+          load: tsxGet,
+          baseline: 'GET',
+        }),
+        row(baselines, {
+          scenario: 'baseline',
+          name: 'bare Express POST, tsx (reference)',
+          load: tsxPost,
+          baseline: 'POST',
+        }),
+      );
+    }
     // The bare app's memory: the floor any process loaded the same way starts from (no target of its own).
-    rss.push(...ctx.recordRss('baseline', ['baseline']).map((sample) => ({ ...sample, met: null })));
+    rss.push(
+      ...ctx
+        .recordRss('baseline', ctx.baselineTsx ? ['baseline', 'baseline-tsx'] : ['baseline'])
+        .map((sample) => ({ ...sample, met: null })),
+    );
     for (const name of Object.keys(SCENARIO_RUNNERS) as ScenarioName[]) {
       if (!options.scenarios.includes(name)) continue;
       const scenario = SCENARIO_RUNNERS[name];

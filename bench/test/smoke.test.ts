@@ -34,13 +34,26 @@ describe('pnpm bench --smoke', () => {
     expect(report.rows.length).toBeGreaterThan(0);
   });
 
-  it('measures both baselines and every scenario', () => {
+  it('measures both baselines (compiled, and through tsx for reference) and every scenario', () => {
     const measured = new Set(report.rows.map((row) => row.scenario));
     expect([...measured].sort()).toEqual(['baseline', ...SCENARIOS].sort());
-    expect(report.rows.filter((row) => row.scenario === 'baseline').map((row) => row.baseline)).toEqual([
-      'GET',
-      'POST',
+    expect(report.rows.filter((row) => row.scenario === 'baseline').map((row) => row.name)).toEqual([
+      'bare Express GET (small JSON)',
+      'bare Express POST (echo)',
+      'bare Express GET, tsx (reference)',
+      'bare Express POST, tsx (reference)',
     ]);
+  });
+
+  it('reads orders as 1,000 users in rotation, and pays at a steady 50/s beside the full load', () => {
+    const get = report.rows.find((row) => row.scenario === 'order-get')!;
+    expect(get.detail?.users).toBe(1_000);
+    expect(report.rows.filter((row) => row.scenario === 'pay-order').map((row) => row.name)).toEqual([
+      'payment POST /api/pay-order (full flow)',
+      'payment POST /api/pay-order at 50/s',
+    ]);
+    expect(output).toMatch(/\| services \(sandboxes excluded\) +\| \d+/);
+    expect(output).toMatch(/\| whole system \(with sandboxes\) +\| \d+/);
   });
 
   it('every row got answers and 0 errors (else it names the status codes seen)', () => {
