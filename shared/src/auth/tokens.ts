@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { unauthorized } from '../errors/AppError.ts';
 import type { AuthKeys } from './authEnv.ts';
+import { rememberVerified, verifiedEarlier } from './verifiedTokens.ts';
 
 /** Who is calling: a signed-in user, or one of the shop's services. */
 export type Principal =
@@ -54,7 +55,10 @@ export function signServiceToken(
 
 const invalid = () => unauthorized('The token is not valid.', 'invalid_token');
 
+/** The caller a token names, or a 401; a token verified before with these keys is answered from verifiedTokens.ts. */
 export function verifyToken(keys: VerificationKeys, token: string): Principal {
+  const known = verifiedEarlier(keys, token);
+  if (known) return known;
   const decoded = jwt.decode(token, { complete: true });
   if (!decoded || typeof decoded.payload === 'string')
     throw unauthorized('The token is malformed.', 'invalid_token');
@@ -62,7 +66,7 @@ export function verifyToken(keys: VerificationKeys, token: string): Principal {
   const caller = decoded.header.kid;
   try {
     const principal = caller === undefined ? userIn(keys, token) : serviceIn(keys, caller, token);
-    if (principal) return principal;
+    if (principal) return rememberVerified(keys, token, principal, decoded.payload.exp);
   } catch (error) {
     if (error instanceof jwt.TokenExpiredError) throw unauthorized('The token has expired.', 'token_expired');
   }

@@ -128,12 +128,15 @@ const handlers: Implementation<typeof demoApi> = {
   },
 };
 
-/** The demo API served by the shared app builder; `ready: false` makes /ready fail. */
-export function demoApp(ready = true, metricsAccess: MetricsAccess = 'open') {
+/**
+ * The demo API served by the shared app builder; `ready: false` makes /ready fail; `verifiesAs` is
+ * the service whose keys check tokens (a service token is meant for one service).
+ */
+export function demoApp(ready = true, metricsAccess: MetricsAccess = 'open', verifiesAs = 'demo') {
   const { logger, lines } = captureLogs('demo');
   const app = createServiceApp({
     api: demoApi,
-    routes: apiRouter(demoApi, handlers, testAuthKeys('demo')),
+    routes: apiRouter(demoApi, handlers, testAuthKeys(verifiesAs)),
     logger,
     metrics: new ServiceMetrics('demo', metricsAccess),
     readiness: () => {
