@@ -1,8 +1,8 @@
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
-import { currentRequestId, requestIdMiddleware } from '../logging/requestContext.ts';
+import { accessLog } from '../logging/accessLog.ts';
+import { requestIdMiddleware } from '../logging/requestContext.ts';
 import type { ServiceMetrics } from '../metrics/metrics.ts';
 import { metricsGuard } from '../metrics/metricsAccess.ts';
 import { errorHandler, notFoundHandler } from './errorHandler.ts';
@@ -44,19 +44,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.set('trust proxy', options.trustProxy ?? false);
   app.use(helmet());
   app.use(requestIdMiddleware);
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: () => currentRequestId() ?? 'none',
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-      },
-      autoLogging: { ignore: (req) => ['/health', '/ready', '/metrics'].includes(req.url ?? '') },
-    }),
-  );
+  app.use(accessLog(logger));
   app.use(metrics.middleware());
   const limit = options.bodyLimit ?? '64kb';
   for (const path of rawBodyPaths(api)) app.use(path, express.raw({ type: '*/*', limit }));
