@@ -30,6 +30,16 @@ async function flakyServer(failures: number, delayMs = 0) {
 }
 
 describe('HTTP client', () => {
+  it('20 calls one after the other go over one kept-alive connection, not 20', async () => {
+    const s = await flakyServer(0);
+    let connections = 0;
+    server!.server.on('connection', () => connections++);
+    const client = createHttpClient({ baseURL: s.url, timeoutMs: 1000, target: 't', retries: 0 });
+    for (let i = 0; i < 20; i++) await client.post('/thing', { i });
+    expect(s.calls['POST /thing']).toBe(20);
+    expect(connections).toBe(1);
+  });
+
   it('when a GET fails with 503 twice, it is retried and succeeds on the third call', async () => {
     const s = await flakyServer(2);
     const client = createHttpClient({ baseURL: s.url, timeoutMs: 1000, target: 't', retries: 2 });
