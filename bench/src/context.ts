@@ -35,7 +35,7 @@ export interface BenchContext {
   /** Warms up, then measures one load and prints a progress line before and after. */
   measure(
     label: string,
-    spec: Omit<LoadSpec, 'durationSec' | 'connections'> & { connections?: number },
+    spec: Omit<LoadSpec, 'durationSec' | 'connections'> & { connections?: number; durationSec?: number },
   ): Promise<Measured>;
   /** Starts a scenario's own RSS peak: resets VmHWM of every process. */
   resetPeaks(): void;
@@ -92,15 +92,16 @@ export async function createContext(
     dataDir,
     async measure(label, spec) {
       const connections = spec.connections ?? options.connections;
+      const durationSec = spec.durationSec ?? options.durationSec;
       if (options.warmupSec > 0) await runLoad({ ...spec, connections, durationSec: options.warmupSec });
-      process.stdout.write(`  ... ${label}: ${options.durationSec} s, ${connections} connections\n`);
+      process.stdout.write(`  ... ${label}: ${durationSec} s, ${connections} connections\n`);
       const names = [
         ...shop.stack.processes.keys(),
         'baseline' as const,
         ...(baselineTsx ? ['baseline-tsx' as const] : []),
       ];
       const cpuBefore = names.map((name) => cpuMs(pidOf(name)!));
-      const result = await runLoad({ ...spec, connections, durationSec: options.durationSec });
+      const result = await runLoad({ ...spec, connections, durationSec });
       const cpuUsPerRequest = Object.fromEntries(
         names
           .map(
