@@ -28,6 +28,24 @@ const bothAre = (harness: Harness, paymentId: string, state: string) => {
   return steps.length === 2 && steps.every((f) => f.state === state);
 };
 
+/**
+ * An order cancelled by its owner while being charged, then charged (confirmed in the browser):
+ * its automatic refund is held `pending` at Stripe. Starts `h` with a worker and webhooks.
+ */
+async function cancelledDuringChargeWithRefundHeld() {
+  h = await startHarness({ worker: true });
+  await h.listenForWebhooks();
+  const userId = newUserId();
+  const order = await placeOrder(h.orders, userId);
+  const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
+  await request(h.orders.url).post(`/api/order/${order.id}/cancel`).set(asUser(userId)).expect(200);
+  await sandboxControl(h, '/_sandbox/refunds/hold', { count: 1 });
+  expect((await confirmInBrowser(h.sandbox, created.body.payment_intent_id)).status).toBe(200);
+  const held = await waitFor(() => [...h.sandbox.state.refunds.values()][0]);
+  await waitFor(() => h.service.store.getPayment(created.body.id)?.refund?.status === 'pending');
+  return { userId, order, created, held };
+}
+
 describe('durable follow-ups after a charge', () => {
   it('when the order-service is down after the charge and the payment-service restarts, the order becomes Paid once both are back', async () => {
     h = await startHarness();
@@ -112,17 +130,7 @@ describe('durable follow-ups after a charge', () => {
   });
 
   it('when the automatic refund of a cancelled order stays pending at Stripe, the payment stays succeeded and no mail goes out; once it succeeds, the payment is refunded and one refund mail goes out', async () => {
-    h = await startHarness({ worker: true });
-    await h.listenForWebhooks();
-    const userId = newUserId();
-    const order = await placeOrder(h.orders, userId);
-    const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
-    await request(h.orders.url).post(`/api/order/${order.id}/cancel`).set(asUser(userId)).expect(200);
-    await sandboxControl(h, '/_sandbox/refunds/hold', { count: 1 });
-
-    expect((await confirmInBrowser(h.sandbox, created.body.payment_intent_id)).status).toBe(200);
-    const held = await waitFor(() => [...h.sandbox.state.refunds.values()][0]);
-    await waitFor(() => h.service.store.getPayment(created.body.id)?.refund?.status === 'pending');
+    const { userId, order, created, held } = await cancelledDuringChargeWithRefundHeld();
     const markPaid = () => h.service.store.followUps.forPayment(created.body.id)[0]!;
     const attemptsWhilePending = markPaid().attempts;
     await waitFor(() => markPaid().attempts > attemptsWhilePending + 1); // retried while pending
@@ -144,17 +152,7 @@ describe('durable follow-ups after a charge', () => {
   });
 
   it('when the pending automatic refund of a cancelled order fails at Stripe, the charge is refunded again and ends refunded with one refund mail', async () => {
-    h = await startHarness({ worker: true });
-    await h.listenForWebhooks();
-    const userId = newUserId();
-    const order = await placeOrder(h.orders, userId);
-    const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
-    await request(h.orders.url).post(`/api/order/${order.id}/cancel`).set(asUser(userId)).expect(200);
-    await sandboxControl(h, '/_sandbox/refunds/hold', { count: 1 });
-
-    expect((await confirmInBrowser(h.sandbox, created.body.payment_intent_id)).status).toBe(200);
-    const held = await waitFor(() => [...h.sandbox.state.refunds.values()][0]);
-    await waitFor(() => h.service.store.getPayment(created.body.id)?.refund?.status === 'pending');
+    const { order, created, held } = await cancelledDuringChargeWithRefundHeld();
     await sandboxControl(h, `/_sandbox/refunds/${held.id}`, { status: 'failed' });
 
     await waitFor(() => h.service.store.getPayment(created.body.id)?.status === 'refunded', 10_000);
