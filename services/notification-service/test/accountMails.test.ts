@@ -6,6 +6,7 @@ import type { User } from '@shop/shared/contracts';
 import {
   createOrder,
   mailsTo,
+  muteEmails,
   rawMail,
   registerUser,
   setOrderStatus,
@@ -68,6 +69,25 @@ describe('mail carrying user text never reaches an unverified address', () => {
     expect(mails.map((m) => m.subject)).toEqual([expect.stringContaining('Your receipt')]);
     expect(service.store.get(held.body.notification_id)?.status).toBe('sent');
     expect((await addressVerified(service, user.id)).body).toEqual({ released: 0 });
+  });
+
+  it('when a receipt was held and the owner mutes order updates before verifying, the receipt is skipped, not sent', async () => {
+    const service = start();
+    const user = await registerUser(suite.n, undefined, { verified: false });
+    const order = await createOrder(suite.n, user.id);
+    const held = await notify(service, { user_id: user.id, order_id: order.id });
+    expect(held.body.status).toBe('held');
+    await muteEmails(suite.n, user.id, 'order_updates');
+
+    await verify(suite.n, user);
+    const released = await addressVerified(service, user.id);
+
+    expect(released.body).toEqual({ released: 0 });
+    expect(service.store.get(held.body.notification_id)).toMatchObject({
+      status: 'skipped',
+      last_error: 'The user turned off order_updates emails.',
+    });
+    expect(await mailsTo(suite.n.gmail, user.email)).toEqual([]);
   });
 
   it('when the address-verified call is lost, the worker finds the verified address and sends the held mail', async () => {

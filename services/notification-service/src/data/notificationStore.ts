@@ -91,8 +91,11 @@ export interface NotificationStore {
   ): boolean;
   /** A held mail stays held; looked at again from `next_attempt_at`. */
   postponeHeld(id: string, nextAttemptAt: string, now: string): void;
-  /** A held mail gives up (by age, like any other). */
-  failHeld(id: string, error: string, now: string): void;
+  /**
+   * A held mail ends unsent: `failed` when it gives up (by age, like any other), `skipped` when its
+   * user muted its kind meanwhile.
+   */
+  endHeld(id: string, status: 'failed' | 'skipped', error: string, now: string): void;
   get(id: string): NotificationRecord | undefined;
   /** Newest first. */
   list(filter: ListFilter): NotificationRecord[];

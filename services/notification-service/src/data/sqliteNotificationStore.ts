@@ -61,8 +61,8 @@ export function openNotificationStore(path: string): NotificationStore {
   const postponeHeld = db.prepare(
     `UPDATE notifications SET next_attempt_at = @next, updated_at = @now WHERE id = @id AND status = 'held'`,
   );
-  const failHeld = db.prepare(`
-    UPDATE notifications SET status = 'failed', last_error = @error, next_attempt_at = NULL, updated_at = @now
+  const endHeld = db.prepare(`
+    UPDATE notifications SET status = @status, last_error = @error, next_attempt_at = NULL, updated_at = @now
     WHERE id = @id AND status = 'held'`);
   const byId = db.prepare<[string], Row>(`SELECT ${RECORD_COLUMNS} FROM notifications WHERE id = ?`);
   const list = db.prepare<Record<string, unknown>, Row>(`
@@ -168,8 +168,8 @@ export function openNotificationStore(path: string): NotificationStore {
     postponeHeld(id, next, now) {
       postponeHeld.run({ id, next, now });
     },
-    failHeld(id, error, now) {
-      failHeld.run({ id, error, now });
+    endHeld(id, status, error, now) {
+      endHeld.run({ id, status, error, now });
     },
     get(id) {
       const row = byId.get(id);

@@ -93,16 +93,24 @@ export function createNotifier(deps: NotifierDeps) {
 
   /**
    * Sends the user's held mails if their address is verified now, each written for that address
-   * (the current one: it may have changed since). A mail whose order cannot be read stays held for
-   * the worker's next look. Answers how many were released.
+   * (the current one: it may have changed since); one whose kind the user muted meanwhile is
+   * skipped. A mail whose order cannot be read stays held for the worker's next look. Answers how
+   * many were released.
    */
   async function releaseHeld(userId: string): Promise<number> {
     const held = store.heldFor(userId);
     if (held.length === 0) return 0;
-    const { user } = await fetchUser(deps.users, userId, logger);
+    const { user, preferences } = await fetchUser(deps.users, userId, logger);
     if (!user.email_verified) return 0;
     let released = 0;
     for (const record of held) {
+      // Preferences as they are now: the user may have muted this kind while it was held.
+      const muted = MAIL_KINDS[record.type].preference;
+      if (muted !== null && !preferences[muted].email) {
+        store.endHeld(record.id, 'skipped', `The user turned off ${muted} emails.`, now().toISOString());
+        deps.recordOutcome(record.type, 'skipped');
+        continue;
+      }
       try {
         const order = record.order_id
           ? await fetchOrder(deps.orders, record.order_id, userId, logger)
@@ -147,7 +155,7 @@ export function createNotifier(deps: NotifierDeps) {
     const users = new Set<string>();
     for (const record of due) {
       if (at.getTime() - new Date(record.created_at).getTime() >= deps.giveUpAfterMs) {
-        store.failHeld(record.id, 'gave up: the address was not verified in time', at.toISOString());
+        store.endHeld(record.id, 'failed', 'gave up: the address was not verified in time', at.toISOString());
         deps.recordOutcome(record.type, 'gave_up');
         logger.warn({ notification_id: record.id, type: record.type }, 'held notification given up');
       } else users.add(record.user_id);
