@@ -3,8 +3,12 @@ import { conflict, forbidden, notFound, type Logger } from '@shop/shared';
 import {
   isSecurityType,
   NOTIFICATION_REQUESTERS,
+  type NotificationKind,
   type NotificationType,
   type NotifyBody,
+  type Order,
+  type Preferences,
+  type User,
 } from '@shop/shared/contracts';
 import type {
   ListFilter,
@@ -51,27 +55,52 @@ export type Notifier = ReturnType<typeof createNotifier>;
 export function createNotifier(deps: NotifierDeps) {
   const { store, logger, now } = deps;
 
+  /** The preference that mutes this type of mail for this user now, if one does. */
+  const mutedBy = (type: NotificationType, preferences: Preferences): NotificationKind | undefined => {
+    const preference = MAIL_KINDS[type].preference;
+    return preference !== null && !preferences[preference].email ? preference : undefined;
+  };
+  const mutedReason = (preference: NotificationKind) => `The user turned off ${preference} emails.`;
+
+  /** A mail carrying user text, written for the user's own (verified) address. */
+  const userMail = (id: string, type: NotificationType, user: User, order: Order | undefined, date: Date) =>
+    composeMime(
+      {
+        notificationId: id,
+        from: deps.mailer.sender,
+        to: { name: user.username, address: user.email },
+        date,
+      },
+      renderMail(type, user, order),
+    );
+
   /**
-   * What a new mail's row starts as: skipped when muted (no MIME), else checked against the
-   * recipient mailbox's hourly cap. Over it, a mail that must not be lost is deferred to the slot
-   * the cap allows and any other is skipped (`capped` says which); under it, it goes to Gmail now.
+   * What a new mail's row starts as: skipped when muted, held while user text waits for a verified
+   * address, else checked against the recipient mailbox's hourly cap. Over it, a mail that must not
+   * be lost is deferred to the slot the cap allows and any other is skipped (`capped` says which);
+   * under it, it goes to Gmail now.
    */
   const initialState = (
     type: NotificationType,
-    mime: Buffer | undefined,
     mailbox: string,
     createdAt: Date,
+    start: { muted: NotificationKind } | { held: true } | { mime: Buffer },
   ): { initial: NewNotification['initial']; capped?: 'deferred' | 'skipped' } => {
-    const kind = MAIL_KINDS[type];
-    if (!mime)
-      return { initial: { status: 'skipped', reason: `The user turned off ${kind.preference} emails.` } };
+    if ('muted' in start) return { initial: { status: 'skipped', reason: mutedReason(start.muted) } };
+    if ('held' in start) {
+      const next_attempt_at = addMs(createdAt, deps.heldRecheckMs);
+      return {
+        initial: { status: 'held', reason: 'Held until the user verifies their address.', next_attempt_at },
+      };
+    }
+    const { mime } = start;
     const cap = deps.recipientHourlyCap;
     const slot = nextSlot(store.latestSlots(mailbox, cap), cap, createdAt);
     if (slot <= createdAt) {
       const lease_until = addMs(createdAt, leaseMs(deps.inlineTimeoutMs));
       return { initial: { status: 'sending', mime, lease_until } };
     }
-    if (kind.overCap === 'defer') {
+    if (MAIL_KINDS[type].overCap === 'defer') {
       return { initial: { status: 'queued', mime, next_attempt_at: slot.toISOString() }, capped: 'deferred' };
     }
     const reason = `${RECIPIENT_CAP_REASON}: more than ${cap} mails to this address within an hour; not sent.`;
@@ -105,9 +134,9 @@ export function createNotifier(deps: NotifierDeps) {
     let released = 0;
     for (const record of held) {
       // Preferences as they are now: the user may have muted this kind while it was held.
-      const muted = MAIL_KINDS[record.type].preference;
-      if (muted !== null && !preferences[muted].email) {
-        store.endHeld(record.id, 'skipped', `The user turned off ${muted} emails.`, now().toISOString());
+      const muted = mutedBy(record.type, preferences);
+      if (muted) {
+        store.endHeld(record.id, 'skipped', mutedReason(muted), now().toISOString());
         deps.recordOutcome(record.type, 'skipped');
         continue;
       }
@@ -116,15 +145,7 @@ export function createNotifier(deps: NotifierDeps) {
           ? await fetchOrder(deps.orders, record.order_id, userId, logger)
           : undefined;
         const at = now();
-        const mime = await composeMime(
-          {
-            notificationId: record.id,
-            from: deps.mailer.sender,
-            to: { name: user.username, address: user.email },
-            date: at,
-          },
-          renderMail(record.type, user, order),
-        );
+        const mime = await userMail(record.id, record.type, user, order, at);
         const change = {
           recipient: user.email,
           mailbox: mailboxOf(user.email),
@@ -208,39 +229,25 @@ export function createNotifier(deps: NotifierDeps) {
         mailbox: mailboxOf(input.address ?? user.email),
         created_at: createdAt.toISOString(),
       };
-      const security = isSecurityType(input.type);
-      const muted = kind.preference !== null && !preferences[kind.preference].email;
-      // User text (a username, a product name) never reaches an address its owner has not verified.
-      const held = !muted && !security && !user.email_verified;
-      const mime =
-        muted || held
-          ? undefined
-          : await composeMime(
-              {
-                notificationId: id,
-                from: deps.mailer.sender,
-                // A security mail names nobody in its header: the username is text the registrant chose.
-                to: security
-                  ? { name: '', address: base.recipient }
-                  : { name: user.username, address: user.email },
-                date: createdAt,
-              },
-              isSecurityType(input.type)
-                ? securityMail(input.type, input.action)
-                : renderMail(input.type, user, order),
-            );
+      const muted = mutedBy(input.type, preferences);
+      let start: Parameters<typeof initialState>[3];
+      if (muted) start = { muted };
+      else if (isSecurityType(input.type)) {
+        // A security mail names nobody in its header: the username is text the registrant chose.
+        const to = { name: '', address: base.recipient };
+        const date = createdAt;
+        start = {
+          mime: await composeMime(
+            { notificationId: id, from: deps.mailer.sender, to, date },
+            securityMail(input.type, input.action),
+          ),
+        };
+      } else if (!user.email_verified) {
+        start = { held: true }; // user text (a username, a product name) never reaches an unverified address
+      } else start = { mime: await userMail(id, input.type, user, order, createdAt) };
 
       // From here to the insert nothing awaits: the cap's read and the row written are one step.
-      const { initial, capped } = held
-        ? {
-            initial: {
-              status: 'held' as const,
-              reason: 'Held until the user verifies their address.',
-              next_attempt_at: addMs(createdAt, deps.heldRecheckMs),
-            },
-            capped: undefined,
-          }
-        : initialState(input.type, mime, base.mailbox, createdAt);
+      const { initial, capped } = initialState(input.type, base.mailbox, createdAt, start);
       const { inserted, record } = store.insertOnce({ ...base, initial });
       if (!inserted) return requeueIfFailed(record); // a concurrent call won the unique index
       if (record.status === 'held') {
