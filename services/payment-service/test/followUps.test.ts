@@ -29,21 +29,27 @@ const bothAre = (harness: Harness, paymentId: string, state: string) => {
 };
 
 /**
- * An order cancelled by its owner while being charged, then charged (confirmed in the browser):
- * its automatic refund is held `pending` at Stripe. Starts `h` with a worker and webhooks.
+ * An order cancelled by its owner while being charged, then charged (confirmed in the browser).
+ * Starts `h` with a worker and webhooks; `holdRefund` has Stripe hold the next refund `pending`.
  */
-async function cancelledDuringChargeWithRefundHeld() {
+async function cancelledDuringCharge({ holdRefund = false } = {}) {
   h = await startHarness({ worker: true });
   await h.listenForWebhooks();
   const userId = newUserId();
   const order = await placeOrder(h.orders, userId);
   const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
   await request(h.orders.url).post(`/api/order/${order.id}/cancel`).set(asUser(userId)).expect(200);
-  await sandboxControl(h, '/_sandbox/refunds/hold', { count: 1 });
+  if (holdRefund) await sandboxControl(h, '/_sandbox/refunds/hold', { count: 1 });
   expect((await confirmInBrowser(h.sandbox, created.body.payment_intent_id)).status).toBe(200);
+  return { userId, order, created };
+}
+
+/** As cancelledDuringCharge, once its automatic refund was made and is held `pending` at Stripe. */
+async function cancelledDuringChargeWithRefundHeld() {
+  const cancelled = await cancelledDuringCharge({ holdRefund: true });
   const held = await waitFor(() => [...h.sandbox.state.refunds.values()][0]);
-  await waitFor(() => h.service.store.getPayment(created.body.id)?.refund?.status === 'pending');
-  return { userId, order, created, held };
+  await waitFor(() => h.service.store.getPayment(cancelled.created.body.id)?.refund?.status === 'pending');
+  return { ...cancelled, held };
 }
 
 describe('durable follow-ups after a charge', () => {
@@ -76,14 +82,7 @@ describe('durable follow-ups after a charge', () => {
   });
 
   it('when the owner cancels the order while it is being charged, the charge is refunded once, the payment ends refunded, no receipt goes out and one refund mail does', async () => {
-    h = await startHarness({ worker: true });
-    await h.listenForWebhooks();
-    const userId = newUserId();
-    const order = await placeOrder(h.orders, userId);
-    const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
-    await request(h.orders.url).post(`/api/order/${order.id}/cancel`).set(asUser(userId)).expect(200);
-
-    expect((await confirmInBrowser(h.sandbox, created.body.payment_intent_id)).status).toBe(200);
+    const { userId, order, created } = await cancelledDuringCharge();
 
     await waitFor(() => h.service.store.getPayment(created.body.id)?.status === 'refunded');
     await waitFor(() => followUps(h, created.body.id).every((f) => f.state === 'done'));
