@@ -16,12 +16,14 @@ export interface BenchOptions {
   out?: string;
   /** `compiled`: the services and the baseline as built JavaScript, as in production; `tsx`: their TypeScript through tsx, as before. */
   runtime: 'compiled' | 'tsx';
+  /** NODE_OPTIONS for the shop's six processes (not the baseline, not the bench), e.g. a young-generation size. */
+  nodeOptions?: string;
   help: boolean;
 }
 
 export const USAGE = `Usage: pnpm bench [--duration <s>] [--connections <n>] [--only <${SCENARIOS.join(',')}>]
                   [--smoke] [--growth <n,n,...>] [--bcrypt-cost <4-15>] [--log-level <level>] [--out <file>]
-                  [--runtime <compiled|tsx>] [--help]
+                  [--runtime <compiled|tsx>] [--node-options "<flags>"] [--help]
 See bench/README.md.`;
 
 /** Parses the command line; throws with the usage on anything unknown or malformed. */
@@ -44,6 +46,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     '--log-level',
     '--out',
     '--runtime',
+    '--node-options',
     '--help',
   ];
   for (const name of flags.keys())
@@ -74,6 +77,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     logLevel: flags.get('--log-level') ?? 'info',
     out: flags.get('--out'),
     runtime,
+    nodeOptions: flags.get('--node-options'),
     help: flags.has('--help'),
   };
 }

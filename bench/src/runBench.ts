@@ -38,7 +38,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const startedAt = new Date().toISOString();
   const loadAvgAtStart = loadavg();
   process.stdout.write(
-    `Starting the six processes and the bare Express baseline (LOG_LEVEL=${options.logLevel})...\n`,
+    `Starting the six processes and the bare Express baseline (LOG_LEVEL=${options.logLevel}` +
+      `${options.nodeOptions ? `, shop NODE_OPTIONS=${options.nodeOptions}` : ''})...\n`,
   );
   const ctx = await createContext(options);
   const rows: Row[] = [];
