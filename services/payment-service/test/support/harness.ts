@@ -231,6 +231,32 @@ export function useHarness(options: HarnessOptions = {}): Harness {
   });
 }
 
+/** A request the Stripe SDK sent, as its `request` hook reports it. */
+export type SentRequest = { method: string; path: string; idempotency_key?: string };
+
+/**
+ * Every request the instance's Stripe SDK sends from now on, read from the SDK's own `request` hook:
+ * scenario tests see "one charge", which Stripe's idempotency and the service's fallbacks would also
+ * give with a mechanism gone; the requests show the mechanism.
+ */
+export function recordStripeRequests(instance: PaymentInstance): SentRequest[] {
+  const sent: SentRequest[] = [];
+  instance.deps.stripe.on('request', (event: SentRequest) => sent.push({ ...event }));
+  return sent;
+}
+
+/** The instance's log lines with this message, parsed. */
+export function logged(instance: PaymentInstance, msg: string): Array<Record<string, unknown>> {
+  return instance.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === msg);
+}
+
+/** The value of `payments_total{outcome}` on the instance's /metrics; 0 when not counted yet. */
+export async function paymentsTotal(instance: PaymentInstance, outcome: string): Promise<number> {
+  const metrics = await request(instance.app).get('/metrics');
+  const line = metrics.text.split('\n').find((l) => l.startsWith(`payments_total{outcome="${outcome}"`));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
 /** Posts `event` to the payment-service's webhook endpoint, signed with `secret` as Stripe signs. */
 export function deliverEvent(h: Harness, event: unknown, secret = WEBHOOK_SECRET) {
   const payload = JSON.stringify(event);
