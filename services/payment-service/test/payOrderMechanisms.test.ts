@@ -10,8 +10,9 @@ import {
   payOrder,
   paymentsTotal,
   recordStripeRequests,
+  refundAs,
+  unpaidOrder,
   useHarness,
-  type Harness,
 } from './support/harness.ts';
 
 // The mechanisms of pay-order the scenario tests do not pin: the problem each refusal answers (code,
@@ -19,12 +20,6 @@ import {
 // outcome the domain hands the edge.
 
 const card = (orderId: string, payment_method = 'pm_card_visa') => ({ order_id: orderId, payment_method });
-
-async function newPayment(h: Harness, userId = newUserId()) {
-  const order = await placeOrder(h.orders, userId);
-  const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
-  return { userId, order, payment: created.body as { id: string; payment_intent_id: string } };
-}
 
 describe('pay-order refusals: code, detail and extras', () => {
   const h = useHarness();
@@ -69,7 +64,7 @@ describe('pay-order refusals: code, detail and extras', () => {
 
   it('when the order was paid and refunded, paying again answers 409 order_refunded naming the payment', async () => {
     const { userId, order, payment } = await paidOrder(h);
-    await request(h.service.app).post(`/api/payment/${payment.id}/refund`).set(asUser(userId)).expect(200);
+    await refundAs(h, userId, payment.id).expect(200);
 
     const res = await payOrder(h.service.app, userId, card(order.id));
 
@@ -82,7 +77,7 @@ describe('pay-order refusals: code, detail and extras', () => {
   });
 
   it('when the intent was canceled at Stripe, 409 payment_canceled says so; once known, a later card sends nothing to Stripe and opens no attempt', async () => {
-    const { userId, order, payment } = await newPayment(h);
+    const { userId, order, payment } = await unpaidOrder(h);
     await h.service.deps.stripe.paymentIntents.cancel(payment.payment_intent_id);
 
     const first = await payOrder(h.service.app, userId, card(order.id));
@@ -122,7 +117,7 @@ describe('pay-order outcomes', () => {
   it('a payment Stripe reports processing is pending: a card given meanwhile is not sent to Stripe', async () => {
     // The sandbox's cards never stay processing (Stripe's can, briefly): the payment is told so as
     // Stripe would tell it.
-    const { userId, order, payment } = await newPayment(h);
+    const { userId, order, payment } = await unpaidOrder(h);
     h.service.store.recordIntentState(
       payment.id,
       {
@@ -147,7 +142,7 @@ describe('pay-order confirmations', () => {
   const h = useHarness();
 
   it('a card on a payment with no attempt open is confirmed at once, without asking Stripe first', async () => {
-    const { userId, order, payment } = await newPayment(h);
+    const { userId, order, payment } = await unpaidOrder(h);
     const sent = recordStripeRequests(h.service);
 
     await payOrder(h.service.app, userId, card(order.id)).expect(200);
@@ -158,7 +153,7 @@ describe('pay-order confirmations', () => {
   });
 
   it('the same card declined twice is confirmed under two keys: a closed attempt is never reused', async () => {
-    const { userId, order, payment } = await newPayment(h);
+    const { userId, order, payment } = await unpaidOrder(h);
     const sent = recordStripeRequests(h.service);
 
     for (let i = 0; i < 2; i += 1) {
@@ -172,12 +167,16 @@ describe('pay-order confirmations', () => {
   });
 
   it("a declined card is logged with its codes, and the payment keeps Stripe's message", async () => {
-    const { userId, order, payment } = await newPayment(h);
+    const { userId, order, payment } = await unpaidOrder(h);
 
     await payOrder(h.service.app, userId, card(order.id, 'pm_card_chargeDeclined')).expect(402);
 
     expect(logged(h.service, 'card declined')).toEqual([
-      expect.objectContaining({ payment_id: payment.id, code: 'card_declined', decline_code: 'generic_decline' }),
+      expect.objectContaining({
+        payment_id: payment.id,
+        code: 'card_declined',
+        decline_code: 'generic_decline',
+      }),
     ]);
     const stripeSays = h.sandbox.state.paymentIntents.get(payment.payment_intent_id)!.last_payment_error;
     expect(stripeSays?.message).toEqual(expect.any(String));
@@ -191,7 +190,7 @@ describe('pay-order confirmations', () => {
   it('a card needing authentication is counted once in payments_total{outcome="requires_action"}; a paid card is not', async () => {
     await paidOrder(h);
     expect(await paymentsTotal(h.service, 'requires_action')).toBe(0);
-    const { userId, order } = await newPayment(h);
+    const { userId, order } = await unpaidOrder(h);
 
     await payOrder(h.service.app, userId, card(order.id, 'pm_card_authenticationRequired')).expect(202);
 
@@ -199,7 +198,7 @@ describe('pay-order confirmations', () => {
   });
 
   it('when Stripe fails every try of the confirmation, 502 comes back, counted as an error and logged as "Stripe did not confirm the payment"', async () => {
-    const { userId, order } = await newPayment(h);
+    const { userId, order } = await unpaidOrder(h);
     await addFault(h.sandbox, { mode: 'error', when: 'before', match: '/confirm', count: 3 });
 
     await payOrder(h.service.app, userId, card(order.id)).expect(502);
@@ -209,7 +208,7 @@ describe('pay-order confirmations', () => {
   });
 
   it('after 5 declined cards, a call without a card still answers where the payment stands (the cap is on cards)', async () => {
-    const { userId, order } = await newPayment(h);
+    const { userId, order } = await unpaidOrder(h);
     for (let i = 0; i < 5; i += 1) {
       await payOrder(h.service.app, userId, card(order.id, 'pm_card_chargeDeclined')).expect(402);
     }

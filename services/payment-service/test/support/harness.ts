@@ -154,6 +154,22 @@ export async function paidOrder(h: Harness, userId: string = newUserId()) {
   return { userId, order, payment: paid.body as { id: string; order_id: string; payment_intent_id: string } };
 }
 
+/** The user asks for the payment's refund (POST /api/payment/:id/refund). */
+export function refundAs(h: Harness, userId: string, paymentId: string) {
+  return request(h.service.app).post(`/api/payment/${paymentId}/refund`).set(asUser(userId));
+}
+
+/** An order of the user's whose payment was created without a card (201): its intent awaits a confirmation. */
+export async function unpaidOrder(h: Harness, userId: string = newUserId()) {
+  const order = await placeOrder(h.orders, userId);
+  const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
+  return {
+    userId,
+    order,
+    payment: created.body as { id: string; order_id: string; payment_intent_id: string },
+  };
+}
+
 export function intents(sandbox: RunningStripeSandbox): PaymentIntent[] {
   return [...sandbox.state.paymentIntents.values()];
 }
