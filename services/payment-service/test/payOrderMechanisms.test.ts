@@ -152,6 +152,19 @@ describe('pay-order confirmations', () => {
     ]);
   });
 
+  it('a repeat with the same card after a confirmation Stripe never got is sent again under its key, without asking Stripe first', async () => {
+    const { userId, order, payment } = await unpaidOrder(h);
+    await addFault(h.sandbox, { mode: 'error', when: 'before', match: '/confirm', count: 3 });
+    await payOrder(h.service.app, userId, card(order.id)).expect(502);
+    const sent = recordStripeRequests(h.service);
+
+    await payOrder(h.service.app, userId, card(order.id)).expect(200);
+
+    expect(sent.map((r) => `${r.method} ${r.path} ${r.idempotency_key}`)).toEqual([
+      `POST /v1/payment_intents/${payment.payment_intent_id}/confirm pi-confirm-${payment.payment_intent_id}-1`,
+    ]);
+  });
+
   it('the same card declined twice is confirmed under two keys: a closed attempt is never reused', async () => {
     const { userId, order, payment } = await unpaidOrder(h);
     const sent = recordStripeRequests(h.service);
