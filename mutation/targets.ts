@@ -151,6 +151,32 @@ export const targets: Target[] = [
     ],
     projects: ['services/payment-service'],
     threshold: 90,
+    equivalent: [
+      {
+        file: 'services/payment-service/src/domain/payOrder.ts',
+        mutator: 'ConditionalExpression',
+        near: 'const reuse = payment.attempt_open && payment.attempt_payment_method === method;',
+        replacement: 'true',
+        reason:
+          'an open attempt with another method is never confirmed: pay-order asks Stripe first, and recording its answer closes the attempt',
+      },
+      {
+        file: 'services/payment-service/src/domain/stripeIntents.ts',
+        mutator: 'ConditionalExpression',
+        near: 'if (intent.id === payment.payment_intent_id || FINAL_STATUSES.includes(',
+        replacement: 'false',
+        reason:
+          "cancelStray's one caller (the webhook handler's strayOf) passes only an intent other than the recorded one",
+      },
+      {
+        file: 'services/payment-service/src/domain/stripeIntents.ts',
+        mutator: 'ConditionalExpression',
+        near: 'if (payment.currency !== deps.settlementCurrency) return;',
+        replacement: 'true',
+        reason:
+          'defence in depth: the order-service refuses orders under their currency minimum (the same CURRENCIES table), so a payment in the settlement currency is never under it',
+      },
+    ],
   },
   {
     name: 'notification-delivery',

@@ -1,9 +1,7 @@
-import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { orderStatus, placeOrder } from './support/neighbours.ts';
 import {
   addFault,
-  asUser,
   charges,
   confirmInBrowser,
   deliverEvent,
@@ -11,15 +9,12 @@ import {
   newUserId,
   paidOrder,
   payOrder,
+  refundAs,
   sandboxControl,
   startHarness,
   useHarness,
   waitFor,
-  type Harness,
 } from './support/harness.ts';
-
-const refund = (h: Harness, userId: string, paymentId: string) =>
-  request(h.service.app).post(`/api/payment/${paymentId}/refund`).set(asUser(userId));
 
 describe('a 500 Stripe saved under an idempotency key', () => {
   const h = useHarness();
@@ -49,8 +44,8 @@ describe('a 500 Stripe saved under an idempotency key', () => {
     const { userId, order, payment } = await paidOrder(h);
     await addFault(h.sandbox, { mode: 'error', when: 'during', match: 'POST /v1/refunds' });
 
-    expect((await refund(h, userId, payment.id)).status).toBe(502);
-    const again = await refund(h, userId, payment.id);
+    expect((await refundAs(h, userId, payment.id)).status).toBe(502);
+    const again = await refundAs(h, userId, payment.id);
 
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ status: 'refunded', refund: { status: 'succeeded' } });
@@ -124,7 +119,7 @@ describe('a refund that stays pending', () => {
     const { userId, order, payment } = await paidOrder(h);
     await sandboxControl(h, '/_sandbox/refunds/hold', { count: 1 });
 
-    const pending = await refund(h, userId, payment.id);
+    const pending = await refundAs(h, userId, payment.id);
     expect(pending.status).toBe(202);
     expect(pending.body).toMatchObject({ status: 'succeeded', refund: { status: 'pending' } });
     expect(await orderStatus(h.orders, order)).toBe('Paid');
@@ -138,7 +133,7 @@ describe('a refund that stays pending', () => {
     });
     expect(await orderStatus(h.orders, order)).toBe('Paid');
 
-    const retried = await refund(h, userId, payment.id);
+    const retried = await refundAs(h, userId, payment.id);
     expect(retried.status).toBe(200);
     expect(retried.body).toMatchObject({ status: 'refunded', refund: { status: 'succeeded' } });
     expect(await orderStatus(h.orders, order)).toBe('Refunded');
@@ -147,7 +142,7 @@ describe('a refund that stays pending', () => {
   it('when a pending refund succeeds with its webhooks lost, the worker finds it and the order becomes Refunded', async () => {
     const { userId, order, payment } = await paidOrder(h);
     await sandboxControl(h, '/_sandbox/refunds/hold', { count: 1 });
-    expect((await refund(h, userId, payment.id)).status).toBe(202);
+    expect((await refundAs(h, userId, payment.id)).status).toBe(202);
     const held = [...h.sandbox.state.refunds.values()][0]!;
     await sandboxControl(h, `/_sandbox/refunds/${held.id}`, { status: 'succeeded' });
 

@@ -9,20 +9,13 @@ import {
   loseEveryAnswer,
   newUserId,
   payOrder,
+  recordStripeRequests,
   useHarness,
   type Harness,
 } from './support/harness.ts';
 
-// What the payment-service sends to Stripe, request by request, read from the Stripe SDK's own
-// `request` hook: the scenario tests see "one charge", which Stripe's idempotency and the
-// service's fallbacks would also give with these mechanisms gone.
-type Sent = { method: string; path: string; idempotency_key?: string };
-
-function recordRequests(h: Harness): Sent[] {
-  const sent: Sent[] = [];
-  h.service.deps.stripe.on('request', (event: Sent) => sent.push({ ...event }));
-  return sent;
-}
+// What the payment-service sends to Stripe, request by request (see recordStripeRequests).
+const recordRequests = (h: Harness) => recordStripeRequests(h.service);
 
 describe('the requests sent to Stripe', () => {
   const h = useHarness();

@@ -200,10 +200,10 @@ export function createIntents(deps: IntentDeps) {
    * Brings one payment whose Stripe state is unknown up to date, under the order's lock. A failure
    * (Stripe still unreachable) schedules the next try with backoff.
    */
-  async function reconcile(paymentId: string): Promise<PaymentRecord | undefined> {
-    const first = store.getPayment(paymentId);
-    if (!first) return undefined;
-    return locks.run(first.order_id, async () => {
+  async function reconcile(paymentId: string): Promise<PaymentRecord> {
+    // The worker hands in ids of stored payments, and payments are never deleted.
+    const { order_id } = store.getPayment(paymentId)!;
+    return locks.run(order_id, async () => {
       const payment = store.getPayment(paymentId)!;
       if (settled(payment)) return payment;
       // Still unsettled after the check (or the check failed): looked at again later, less and less often.

@@ -154,6 +154,22 @@ export async function paidOrder(h: Harness, userId: string = newUserId()) {
   return { userId, order, payment: paid.body as { id: string; order_id: string; payment_intent_id: string } };
 }
 
+/** The user asks for the payment's refund (POST /api/payment/:id/refund). */
+export function refundAs(h: Harness, userId: string, paymentId: string) {
+  return request(h.service.app).post(`/api/payment/${paymentId}/refund`).set(asUser(userId));
+}
+
+/** An order of the user's whose payment was created without a card (201): its intent awaits a confirmation. */
+export async function unpaidOrder(h: Harness, userId: string = newUserId()) {
+  const order = await placeOrder(h.orders, userId);
+  const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
+  return {
+    userId,
+    order,
+    payment: created.body as { id: string; order_id: string; payment_intent_id: string },
+  };
+}
+
 export function intents(sandbox: RunningStripeSandbox): PaymentIntent[] {
   return [...sandbox.state.paymentIntents.values()];
 }
@@ -229,6 +245,32 @@ export function useHarness(options: HarnessOptions = {}): Harness {
     get: (_target, key) => Reflect.get(now(), key),
     set: (_target, key, value) => Reflect.set(now(), key, value),
   });
+}
+
+/** A request the Stripe SDK sent, as its `request` hook reports it. */
+export type SentRequest = { method: string; path: string; idempotency_key?: string };
+
+/**
+ * Every request the instance's Stripe SDK sends from now on, read from the SDK's own `request` hook:
+ * scenario tests see "one charge", which Stripe's idempotency and the service's fallbacks would also
+ * give with a mechanism gone; the requests show the mechanism.
+ */
+export function recordStripeRequests(instance: PaymentInstance): SentRequest[] {
+  const sent: SentRequest[] = [];
+  instance.deps.stripe.on('request', (event: SentRequest) => sent.push({ ...event }));
+  return sent;
+}
+
+/** The instance's log lines with this message, parsed. */
+export function logged(instance: PaymentInstance, msg: string): Array<Record<string, unknown>> {
+  return instance.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === msg);
+}
+
+/** The value of `payments_total{outcome}` on the instance's /metrics; 0 when not counted yet. */
+export async function paymentsTotal(instance: PaymentInstance, outcome: string): Promise<number> {
+  const metrics = await request(instance.app).get('/metrics');
+  const line = metrics.text.split('\n').find((l) => l.startsWith(`payments_total{outcome="${outcome}"`));
+  return line ? Number(line.split(' ').at(-1)) : 0;
 }
 
 /** Posts `event` to the payment-service's webhook endpoint, signed with `secret` as Stripe signs. */
