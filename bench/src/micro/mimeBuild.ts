@@ -3,8 +3,9 @@
  * MailComposer (what the service used before) in the same process, rounds alternated so both see
  * the same machine. Prints µs of CPU (user + system) per mail for each round and the median.
  */
-import MailComposer from 'nodemailer/lib/mail-composer';
 import { composeMime, type Envelope, type MailContent } from '@shop/notification-service';
+// The reference composer lives with the test that compares both messages.
+import { nodemailerMime } from '../../../services/notification-service/test/support/nodemailerMime.ts';
 
 const MAILS_PER_ROUND = 2_000;
 const ROUNDS = 5;
@@ -22,20 +23,7 @@ const content: MailContent = {
   html: `<!doctype html><html><body><p>Hi ana_1,</p><p>Thank you for your order.</p><table><tr><td>Widget</td><td>2</td><td>$39.98</td></tr></table><p>Total: <strong>$39.98</strong></p><p>Paid on 26 November 2026.</p></body></html>`,
 };
 
-const nodemailer = (): Promise<Buffer> =>
-  new MailComposer({
-    from: envelope.from,
-    to: envelope.to,
-    subject: content.subject,
-    text: content.text,
-    html: content.html,
-    date: envelope.date,
-    newline: 'win',
-    disableFileAccess: true,
-    disableUrlAccess: true,
-  })
-    .compile()
-    .build();
+const nodemailer = (): Promise<Buffer> => nodemailerMime(envelope, content);
 const handBuilt = (): Promise<Buffer> => composeMime(envelope, content);
 
 async function cpuMicrosPerMail(build: () => Promise<Buffer>): Promise<number> {

@@ -1,28 +1,8 @@
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import { describe, expect, it } from 'vitest';
 import { composeMime, type Envelope } from '../src/domain/composeMime.ts';
 import type { MailContent } from '../src/domain/templates.ts';
-
-/**
- * The message as nodemailer's MailComposer builds it: what the service sent before its own
- * composer. A reader (mailparser, as Gmail's own parsing stands in for here) must decode the same.
- */
-function nodemailerMime(envelope: Envelope, content: MailContent): Promise<Buffer> {
-  return new MailComposer({
-    from: envelope.from,
-    to: envelope.to,
-    subject: content.subject,
-    text: content.text,
-    html: content.html,
-    date: envelope.date,
-    newline: 'win',
-    disableFileAccess: true,
-    disableUrlAccess: true,
-  })
-    .compile()
-    .build();
-}
+import { nodemailerMime } from './support/nodemailerMime.ts';
 
 function addresses(value: AddressObject | AddressObject[] | undefined) {
   return (Array.isArray(value) ? value : value ? [value] : []).flatMap((a) =>
