@@ -86,3 +86,8 @@ export async function caught(promise: Promise<unknown>): Promise<Stripe.errors.S
   }
   throw new Error('expected the call to fail');
 }
+
+/** Stripe's message for a key reused with other parameters. */
+export const paramsMismatchMessage = (key: string) =>
+  'Keys for idempotent requests can only be used with the same parameters they were first used with. ' +
+  `Try using a key other than '${key}' if you meant to execute a different request.`;
