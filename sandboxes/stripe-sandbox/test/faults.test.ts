@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
 import { startStripeSandbox } from '../src/index.ts';
-import { caught, control, startReceiver, stripeFor, waitFor, withSandbox } from './helpers.ts';
+import { caught, control, faultsUsedUp, startReceiver, stripeFor, waitFor, withSandbox } from './helpers.ts';
 
 const params = {
   amount: 5000,
@@ -78,9 +78,7 @@ describe('fault injection', () => {
       const hanging = fetch(`${sandbox.url}/v1/payment_intents`, {
         headers: { authorization: 'Bearer sk_test_x' },
       });
-      await waitFor(
-        async () => ((await control(sandbox, 'GET', '/_sandbox/faults')).body.data as unknown[]).length === 0,
-      );
+      await waitFor(() => faultsUsedUp(sandbox));
       await sandbox.close();
       await expect(hanging).rejects.toThrow();
     } finally {

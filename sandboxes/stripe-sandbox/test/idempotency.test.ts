@@ -3,7 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import Stripe from 'stripe';
 import { createStripeSandbox, type StripeSandbox } from '../src/index.ts';
-import { caught, control, paramsMismatchMessage, stripeFor, waitFor, withSandbox } from './helpers.ts';
+import {
+  caught,
+  control,
+  faultsUsedUp,
+  paramsMismatchMessage,
+  stripeFor,
+  waitFor,
+  withSandbox,
+} from './helpers.ts';
 
 const params = {
   amount: 2000,
@@ -125,9 +133,7 @@ describe('idempotency keys', () => {
       });
       const first = stripe.paymentIntents.create(params, { idempotencyKey: 'k-busy' });
       // The fault is used up once the first request is inside the sandbox, holding the key.
-      await waitFor(
-        async () => ((await control(sandbox, 'GET', '/_sandbox/faults')).body.data as unknown[]).length === 0,
-      );
+      await waitFor(() => faultsUsedUp(sandbox));
 
       const conflict = await caught(stripe.paymentIntents.create(params, { idempotencyKey: 'k-busy' }));
       expect(conflict).toMatchObject({
@@ -217,6 +223,24 @@ describe('idempotency keys', () => {
       );
       expect(again.lastResponse.headers['idempotent-replayed']).toBeUndefined();
       expect(sandbox.state.paymentIntents.size).toBe(2);
+    }));
+
+  it('when the first request of a key is still running, the key is not pruned, even when older than 24 hours', () =>
+    withSandbox(async (sandbox, stripe) => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      const start = new Date('2026-03-01T10:00:00Z').getTime();
+      vi.setSystemTime(start);
+      await control(sandbox, 'POST', '/_sandbox/faults', { mode: 'slow', delay_ms: 300 });
+      const first = stripe.paymentIntents.create(params, { idempotencyKey: 'k-long-running' });
+      await waitFor(() => faultsUsedUp(sandbox));
+
+      vi.setSystemTime(start + DAY_MS + 1);
+      const conflict = await caught(
+        stripe.paymentIntents.create(params, { idempotencyKey: 'k-long-running' }),
+      );
+      expect(conflict.statusCode).toBe(409);
+      await first;
+      expect(sandbox.state.paymentIntents.size).toBe(1);
     }));
 
   it('when 50,000 keys are held, the oldest is kept; once more arrive it is pruned first and runs again', () =>
