@@ -204,6 +204,15 @@ export const targets: Target[] = [
     mutate: ['sandboxes/stripe-sandbox/src/idempotency.ts', 'sandboxes/stripe-sandbox/src/faults.ts'],
     projects: ['sandboxes/stripe-sandbox'],
     threshold: 80,
+    equivalent: [
+      {
+        file: 'sandboxes/stripe-sandbox/src/idempotency.ts',
+        mutator: 'StringLiteral',
+        near: "kind: 'execute',",
+        replacement: '""',
+        reason: "the route only asks whether kind is 'replay'; any other kind runs the request the same way",
+      },
+    ],
   },
   {
     name: 'gmail-sandbox',
@@ -211,5 +220,27 @@ export const targets: Target[] = [
     mutate: ['sandboxes/gmail-sandbox/src/faults.ts'],
     projects: ['sandboxes/gmail-sandbox'],
     threshold: 80,
+    equivalent: [
+      ...[
+        'if (request.operation) fault.operation = request.operation;',
+        'if (request.reason) fault.reason = request.reason;',
+        'if (request.retry_after_s !== undefined) fault.retry_after_s = request.retry_after_s;',
+      ].map((near) => ({
+        file: 'sandboxes/gmail-sandbox/src/faults.ts',
+        mutator: 'ConditionalExpression',
+        near,
+        replacement: 'true',
+        reason:
+          'the field is then set to undefined: JSON leaves it out and every reader treats it as absent, as before',
+      })),
+      {
+        file: 'sandboxes/gmail-sandbox/src/faults.ts',
+        mutator: 'StringLiteral',
+        near: "path: issue.path.join('.')",
+        replacement: '""',
+        reason:
+          'the fault schema is flat: every issue path has at most one segment, so the separator never shows',
+      },
+    ],
   },
 ];

@@ -87,12 +87,24 @@ describe('fault controls', () => {
     });
   });
 
-  it('when the fault request is malformed, it answers 400 naming the bad fields', async () => {
+  it('when the fault request is malformed, it answers 400 validation_failed naming the bad fields', async () => {
     await withSandbox(async ({ url }) => {
       const res = await armFault(url, { mode: 'explode', count: -1 });
       expect(res.status).toBe(400);
-      const body = (await res.json()) as { error: { fields: { path: string }[] } };
+      const body = (await res.json()) as {
+        error: { code: string; message: string; fields: { path: string }[] };
+      };
+      expect(body.error).toMatchObject({ code: 'validation_failed', message: 'Invalid fault request' });
       expect(body.error.fields.map((f) => f.path).sort()).toEqual(['count', 'mode']);
+    });
+  });
+
+  it('when an error fault is armed without a status or delay, it answers 201 with the default 503 and no delay', async () => {
+    await withSandbox(async ({ url }) => {
+      const res = await armFault(url, { mode: 'error', count: 1 });
+      expect(res.status).toBe(201);
+      const expected = { mode: 'error', remaining: 1, status: 503 };
+      expect(await res.json()).toEqual({ fault: expected, faults: [expected] });
     });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
 import { startStripeSandbox } from '../src/index.ts';
-import { caught, control, stripeFor, waitFor, withSandbox } from './helpers.ts';
+import { caught, control, faultsUsedUp, startReceiver, stripeFor, waitFor, withSandbox } from './helpers.ts';
 
 const params = {
   amount: 5000,
@@ -78,9 +78,7 @@ describe('fault injection', () => {
       const hanging = fetch(`${sandbox.url}/v1/payment_intents`, {
         headers: { authorization: 'Bearer sk_test_x' },
       });
-      await waitFor(
-        async () => ((await control(sandbox, 'GET', '/_sandbox/faults')).body.data as unknown[]).length === 0,
-      );
+      await waitFor(() => faultsUsedUp(sandbox));
       await sandbox.close();
       await expect(hanging).rejects.toThrow();
     } finally {
@@ -138,4 +136,41 @@ describe('fault injection', () => {
       expect((await control(sandbox, 'GET', '/_sandbox/events')).body.count).toBe(0);
       expect((await stripe.paymentIntents.create(params)).status).toBe('succeeded');
     }));
+
+  it('when faults are added, each gets the next id, and a used-up fault leaves the list while the others stay armed', () =>
+    withSandbox(async (sandbox, stripe) => {
+      const first = await control(sandbox, 'POST', '/_sandbox/faults', { mode: 'error', match: '/refunds' });
+      const second = await control(sandbox, 'POST', '/_sandbox/faults', { mode: 'error', match: 'GET ' });
+      expect([first.body.id, second.body.id]).toEqual([1, 2]);
+
+      const intent = await stripe.paymentIntents.create({
+        amount: 100,
+        currency: 'usd',
+        allowed_payment_method_types: ['card'],
+      });
+      expect((await caught(stripe.paymentIntents.retrieve(intent.id))).statusCode).toBe(500);
+      const left = (await control(sandbox, 'GET', '/_sandbox/faults')).body.data as { id: number }[];
+      expect(left.map((fault) => fault.id)).toEqual([1]);
+      expect((await stripe.paymentIntents.retrieve(intent.id)).id).toBe(intent.id);
+    }));
+
+  it('when the sandbox closes while a webhook waits for its next retry, the wait ends and the delivery is marked failed', async () => {
+    const receiver = await startReceiver([500]);
+    try {
+      const sandbox = await startStripeSandbox({ webhookUrl: receiver.url, webhookRetryDelaysMs: [60_000] });
+      try {
+        await stripeFor(sandbox).paymentIntents.create(params);
+        await waitFor(() => sandbox.state.events[0]?.delivery.attempts.length === 1);
+      } finally {
+        await sandbox.close();
+      }
+      const record = await waitFor(() => {
+        const found = sandbox.state.events[0];
+        return found?.delivery.state === 'failed' && found;
+      });
+      expect(record.delivery.attempts).toHaveLength(1);
+    } finally {
+      await receiver.close();
+    }
+  });
 });

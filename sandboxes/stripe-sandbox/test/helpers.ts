@@ -77,6 +77,11 @@ export async function control(sandbox: RunningStripeSandbox, method: string, pat
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
+/** True once every injected fault is used up: a delayed request is then inside the sandbox. */
+export async function faultsUsedUp(sandbox: RunningStripeSandbox): Promise<boolean> {
+  return ((await control(sandbox, 'GET', '/_sandbox/faults')).body.data as unknown[]).length === 0;
+}
+
 export async function caught(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
   try {
     await promise;
@@ -86,3 +91,8 @@ export async function caught(promise: Promise<unknown>): Promise<Stripe.errors.S
   }
   throw new Error('expected the call to fail');
 }
+
+/** Stripe's message for a key reused with other parameters. */
+export const paramsMismatchMessage = (key: string) =>
+  'Keys for idempotent requests can only be used with the same parameters they were first used with. ' +
+  `Try using a key other than '${key}' if you meant to execute a different request.`;
