@@ -35,8 +35,8 @@ const WORD_BYTES = 39;
  * from strings and one Buffer: nodemailer's MailComposer, which did this before, runs a stream
  * pipeline per part and cost about 0.8 ms of CPU per mail (see bench/README.md). What a mail reader
  * decodes from both is the same; `test/composeMime.test.ts` compares them with mailparser.
+ * Async so that an address refused here rejects, as the message built by streams did.
  */
-// async so that an address refused here rejects, as the message built by streams did
 export async function composeMime(envelope: Envelope, content: MailContent): Promise<Buffer> {
   return Buffer.from(messageText(envelope, content), 'utf8');
 }
