@@ -12,6 +12,39 @@ const place = (body: object, userId = newUserId()) =>
 const patch = (id: string, status: string) =>
   request(ctx.app).patch(`/api/order/${id}`).set(asService()).send({ status });
 
+describe('the money check of the order body', () => {
+  it('when the amount is over the maximum and product_name is missing, one 400 names both fields', async () => {
+    ctx = buildApp();
+    const res = await place({ price: 999_999.99, quantity: 2 });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      { in: 'body', field: 'product_name', message: 'Required' },
+      {
+        in: 'body',
+        field: 'quantity',
+        message: 'must be at most 1 at this price: the order amount may be at most $999,999.99 USD',
+      },
+    ]);
+  });
+
+  it.each([['abc'], [-5], [true]])(
+    "when the price is %j, the 400 names the price once, with the contract's message",
+    async (price) => {
+      ctx = buildApp();
+      const res = await place({ product_name: 'Thing', quantity: 1, price });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([{ in: 'body', field: 'price', message: expect.any(String) }]);
+    },
+  );
+
+  it('when the body is a JSON array, 400 validation_error names the body, not a 500', async () => {
+    ctx = buildApp();
+    const res = await request(ctx.app).post('/api/order').set(asUser(newUserId())).send([1]);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('validation_error');
+  });
+});
+
 describe('order amounts at their bounds', () => {
   it.each([
     [{ price: 999_999.99, quantity: 1, currency: 'USD' }, 99_999_999],

@@ -5,8 +5,8 @@ import { priceOrder, unitAmount } from '../domain/pricing.ts';
 const PriceFields = CreateOrderBody.pick({ price: true, currency: true });
 const QuantityField = CreateOrderBody.pick({ quantity: true });
 
+/** The body's price fields. The body is an object or an array here: no body is `{}` and JSON is parsed strictly. */
 function pickPrice(value: unknown) {
-  if (typeof value !== 'object' || value === null) return value;
   const { price, currency } = value as Record<string, unknown>;
   return { price, currency };
 }
