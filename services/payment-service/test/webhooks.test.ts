@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { signatureHeader, type StripeEvent } from '@shop/stripe-sandbox';
 import { orderStatus, placeOrder } from './support/neighbours.ts';
 import {
+  addFault,
   asUser,
   charges,
   confirmInBrowser,
@@ -12,6 +13,7 @@ import {
   waitFor,
   WEBHOOK_SECRET,
   deliverEvent,
+  logged,
 } from './support/harness.ts';
 
 const h = useHarness();
@@ -89,14 +91,47 @@ describe('Stripe webhooks', () => {
       .send(payload.replace('"succeeded"', '"succeeded" '));
 
     expect([missing.status, wrongSecret.status, tampered.status]).toEqual([400, 400, 400]);
-    expect(missing.body.code).toBe('missing_signature');
-    expect(wrongSecret.body.code).toBe('invalid_signature');
+    expect(missing.body).toMatchObject({
+      code: 'missing_signature',
+      detail: 'The Stripe-Signature header is missing.',
+    });
+    expect(wrongSecret.body).toMatchObject({
+      code: 'invalid_signature',
+      detail: 'The Stripe-Signature does not match the body.',
+    });
     expect(tampered.body.code).toBe('invalid_signature');
     expect(await orderStatus(h.orders, order)).toBe('Pending');
 
     const genuine = await deliver(succeeded);
     expect(genuine.body).toMatchObject({ received: true, outcome: 'processed' });
     await h.service.deps.followUps.idle();
+    expect(await orderStatus(h.orders, order)).toBe('Paid');
+  });
+
+  it('when Stripe cannot be asked about the event, 503 event_not_processed and a warning; the same event delivered again later is processed', async () => {
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+    const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
+    await confirmInBrowser(h.sandbox, created.body.payment_intent_id, { payment_method: 'pm_card_visa' });
+    const succeeded = events('payment_intent.succeeded')[0]!;
+    // The handler reads the intent back from Stripe; every try of the SDK (1 + 2 retries) fails.
+    await addFault(h.sandbox, { mode: 'error', match: '/v1/payment_intents', count: 3 });
+
+    const refused = await deliver(succeeded);
+
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({
+      code: 'event_not_processed',
+      detail: 'The event could not be processed now; Stripe will deliver it again.',
+    });
+    expect(logged(h.service, 'event not processed')).toEqual([
+      expect.objectContaining({ level: 'warn', event_id: succeeded.id, type: 'payment_intent.succeeded' }),
+    ]);
+    expect(await orderStatus(h.orders, order)).toBe('Pending');
+
+    const again = await deliver(succeeded);
+    await h.service.deps.followUps.idle();
+    expect(again.body).toMatchObject({ received: true, outcome: 'processed' });
     expect(await orderStatus(h.orders, order)).toBe('Paid');
   });
 

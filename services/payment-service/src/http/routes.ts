@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { AppError, DependencyError, badRequest, type Implementation } from '@shop/shared';
+import { DependencyError, badRequest, type Implementation } from '@shop/shared';
 import type { paymentApi } from '@shop/shared/contracts';
 import type { Dependencies } from '../dependencies.ts';
 import { visiblePayment, visiblePaymentOfOrder } from '../domain/access.ts';
@@ -54,7 +54,7 @@ export function paymentRoutes(deps: Dependencies): Implementation<typeof payment
         const outcome = await deps.handleStripeEvent(event);
         return { status: 200, body: { received: true, event_id: event.id, outcome } };
       } catch (error) {
-        if (error instanceof AppError) throw error;
+        // Whatever failed (Stripe, the store), the answer is the same: a 503, so Stripe delivers again.
         deps.logger.warn(
           { event_id: event.id, type: event.type, err: (error as Error).message },
           'event not processed',
