@@ -116,7 +116,10 @@ describe('errors that are not Gmail answers', () => {
     const dbPath = join(suite.dir, `locked-${randomUUID()}.sqlite`);
     const { logger, lines } = captureLogs('notification-service');
     const service = suite.track(
-      startService(suite.n, { env: { LOG_LEVEL: 'info', NOTIFICATION_DB_PATH: dbPath }, logger }),
+      startService(suite.n, {
+        env: { LOG_LEVEL: 'info', NOTIFICATION_DB_PATH: dbPath, NOTIFY_INLINE_SEND_TIMEOUT_MS: 5_000 },
+        logger,
+      }),
     );
     const user = await registerUser(suite.n);
     await armGmailFault(suite.n.gmail, {
