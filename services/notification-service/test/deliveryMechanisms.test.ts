@@ -117,7 +117,7 @@ describe('errors that are not Gmail answers', () => {
     const { logger, lines } = captureLogs('notification-service');
     const service = suite.track(
       startService(suite.n, {
-        env: { LOG_LEVEL: 'info', NOTIFICATION_DB_PATH: dbPath, NOTIFY_INLINE_SEND_TIMEOUT_MS: 5_000 },
+        env: { LOG_LEVEL: 'info', NOTIFICATION_DB_PATH: dbPath, NOTIFY_INLINE_SEND_TIMEOUT_MS: 10_000 },
         logger,
       }),
     );
@@ -125,7 +125,7 @@ describe('errors that are not Gmail answers', () => {
     await armGmailFault(suite.n.gmail, {
       mode: 'slow',
       count: 1,
-      delay_ms: 1_500,
+      delay_ms: 2_500,
       operation: 'drafts.create',
     });
 
@@ -147,7 +147,9 @@ describe('errors that are not Gmail answers', () => {
 
   it('when the database is closed under a try (a shutdown mid-request), the error is logged as an unexpected delivery error naming the notification', async () => {
     const { logger, lines } = captureLogs('notification-service');
-    const service = suite.track(startService(suite.n, { env: { LOG_LEVEL: 'info' }, logger }));
+    const service = suite.track(
+      startService(suite.n, { env: { LOG_LEVEL: 'info', NOTIFY_INLINE_SEND_TIMEOUT_MS: 10_000 }, logger }),
+    );
     const user = await registerUser(suite.n);
     await armGmailFault(suite.n.gmail, { mode: 'slow', count: 1, delay_ms: 300, operation: 'drafts.create' });
 
@@ -176,7 +178,9 @@ describe('the delivery worker', () => {
   });
 
   it('when stopped during a pass, it finishes the try in progress and leaves the other due mails and the held mails for the next start', async () => {
-    const service = suite.track(startService(suite.n, { env: { NOTIFY_HELD_RECHECK_MS: 10 } }));
+    const service = suite.track(
+      startService(suite.n, { env: { NOTIFY_HELD_RECHECK_MS: 10, GMAIL_SEND_TIMEOUT_MS: 10_000 } }),
+    );
     const users = await Promise.all([1, 2, 3].map(() => registerUser(suite.n)));
     await armGmailFault(suite.n.gmail, { mode: 'error', status: 503, count: 3, operation: 'drafts.create' });
     const ids: string[] = [];
