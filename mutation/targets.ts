@@ -213,6 +213,30 @@ export const targets: Target[] = [
     ],
     projects: ['services/notification-service'],
     threshold: 90,
+    equivalent: [
+      {
+        file: 'services/notification-service/src/domain/delivery.ts',
+        mutator: 'ArrowFunction',
+        near: 'async function runDue(stop: () => boolean = () => false)',
+        replacement: '() => undefined',
+        reason: 'the loop asks `!stop()`: undefined and false both let it go on',
+      },
+      {
+        file: 'services/notification-service/src/domain/worker.ts',
+        mutator: 'BooleanLiteral',
+        near: 'let stopping = false;',
+        replacement: 'true',
+        reason:
+          'start() sets stopping to false before the loop runs its first tick, and no tick runs before start()',
+      },
+      {
+        file: 'services/notification-service/src/domain/notifier.ts',
+        mutator: 'BooleanLiteral',
+        near: 'start = { held: true };',
+        replacement: 'false',
+        reason: "initialState asks only whether the key is there (`'held' in start`), never for its value",
+      },
+    ],
   },
   // The HTTP edge of each service (its routes, presenters and contract) and the sandboxes' idempotency
   // and fault code: held to 80%.

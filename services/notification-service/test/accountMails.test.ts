@@ -2,16 +2,16 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { bearer, serviceToken, verificationCodeFor } from '@shop/shared/testing';
-import type { User } from '@shop/shared/contracts';
 import {
   createOrder,
   mailsTo,
   muteEmails,
+  PASSWORD,
   rawMail,
   registerUser,
   setOrderStatus,
+  verifyAddress,
   waitFor,
-  type Neighbours,
 } from './support/neighbours.ts';
 import { asPaymentService, notify, startService, type TestService } from './support/service.ts';
 import { deliverySuite } from './support/suite.ts';
@@ -19,19 +19,6 @@ import { deliverySuite } from './support/suite.ts';
 const suite = deliverySuite('notification-accounts-');
 const start = (env = {}) => suite.track(startService(suite.n, { env }));
 const asUserService = bearer(serviceToken('user-service', 'notification-service'));
-const PASSWORD = 'correct horse 42';
-
-/** The user proves the address with the code the user-service mailed (through its own notification-service). */
-async function verify(n: Neighbours, user: User) {
-  const login = await request(n.users.url).post('/api/login').send({ email: user.email, password: PASSWORD });
-  const code = await verificationCodeFor(n.accountMail.gmail.url, user.email);
-  const res = await request(n.users.url)
-    .post('/api/user/me/verify-email')
-    .set(bearer(login.body.token))
-    .send({ code });
-  expect(res.status).toBe(200);
-  expect(res.body.email_verified).toBe(true);
-}
 
 const addressVerified = (service: TestService, userId: string) =>
   request(service.app).post('/api/notify/address-verified').set(asUserService).send({ user_id: userId });
@@ -60,7 +47,7 @@ describe('mail carrying user text never reaches an unverified address', () => {
     expect(held.body.status).toBe('held');
     expect((await addressVerified(service, user.id)).body).toEqual({ released: 0 }); // not verified yet
 
-    await verify(suite.n, user);
+    await verifyAddress(suite.n, user);
     const released = await addressVerified(service, user.id);
 
     expect(released.status).toBe(200);
@@ -79,7 +66,7 @@ describe('mail carrying user text never reaches an unverified address', () => {
     expect(held.body.status).toBe('held');
     await muteEmails(suite.n, user.id, 'order_updates');
 
-    await verify(suite.n, user);
+    await verifyAddress(suite.n, user);
     const released = await addressVerified(service, user.id);
 
     expect(released.body).toEqual({ released: 0 });
@@ -95,7 +82,7 @@ describe('mail carrying user text never reaches an unverified address', () => {
     const user = await registerUser(suite.n, undefined, { verified: false });
     const held = await notify(service, { user_id: user.id, type: 'welcome' });
     expect(held.body.status).toBe('held');
-    await verify(suite.n, user);
+    await verifyAddress(suite.n, user);
 
     service.worker.start();
     await waitFor(

@@ -155,8 +155,8 @@ export function createNotifier(deps: NotifierDeps) {
         };
         if (!store.release(record.id, change)) continue; // released by a concurrent call
         released += 1;
-        const sending = store.get(record.id);
-        if (sending) await deps.delivery.attempt(sending, deps.inlineTimeoutMs);
+        // Read right after the release with no await between: the row is there, in `sending`.
+        await deps.delivery.attempt(store.get(record.id)!, deps.inlineTimeoutMs);
       } catch (error) {
         logger.warn({ err: error, notification_id: record.id }, 'held notification not released yet');
       }

@@ -27,7 +27,10 @@ export function createDeliveryWorker({
     name: 'delivery-worker',
     intervalMs,
     logger,
-    tick: async () => (await delivery.runDue(() => stopping)) + (stopping ? 0 : await recheckHeld()),
+    tick: async () => {
+      await delivery.runDue(() => stopping);
+      if (!stopping) await recheckHeld();
+    },
   });
   return {
     start() {

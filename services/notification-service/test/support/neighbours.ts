@@ -27,6 +27,7 @@ import {
   serviceToken,
   testEnv,
   userToken,
+  verificationCodeFor,
   waitUntil,
 } from '@shop/shared/testing';
 import { createApp } from '../../src/app.ts';
@@ -45,6 +46,9 @@ export interface Neighbours {
   accountMail: { server: RunningServer; gmail: RunningGmailSandbox };
   close(): Promise<void>;
 }
+
+/** The password every test user registers with. */
+export const PASSWORD = 'correct horse 42';
 
 const sandboxAccount = { address: 'shop@example.com', aliases: [] };
 
@@ -124,7 +128,7 @@ export async function registerUser(
   username = `u${randomUUID().slice(0, 8)}`,
   { verified = true } = {},
 ): Promise<User> {
-  const details = { username, email: `${username}@example.com`, password: 'correct horse 42' };
+  const details = { username, email: `${username}@example.com`, password: PASSWORD };
   if (!verified) {
     const res = await request(n.users.url).post('/api/user').send(details);
     if (res.status !== 201) throw new Error(`registration answered ${res.status}: ${res.text}`);
@@ -138,6 +142,19 @@ export async function registerUser(
     email_verified: true,
     created_at: account.created_at,
   };
+}
+
+/** The user proves the address with the code the user-service mailed (through its own notification-service). */
+export async function verifyAddress(n: Neighbours, user: Pick<User, 'email'>) {
+  const login = await request(n.users.url).post('/api/login').send({ email: user.email, password: PASSWORD });
+  const code = await verificationCodeFor(n.accountMail.gmail.url, user.email);
+  const res = await request(n.users.url)
+    .post('/api/user/me/verify-email')
+    .set(bearer(login.body.token))
+    .send({ code });
+  if (res.status !== 200 || res.body.email_verified !== true) {
+    throw new Error(`verify-email answered ${res.status}: ${res.text}`);
+  }
 }
 
 export async function muteEmails(n: Neighbours, userId: string, kind: 'order_updates' | 'welcome') {

@@ -105,3 +105,23 @@ export async function gmailCall(
   if (!res.ok) throw new Error(`Gmail ${method} ${path} answered ${res.status}`);
   return res.json();
 }
+
+/** The value of one sample of a counter on the service's /metrics (0 when it was never counted). */
+export async function counted(
+  service: Pick<TestService, 'app'>,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number> {
+  const text = (await request(service.app).get('/metrics')).text;
+  const wanted = Object.entries(labels).map(([label, value]) => `${label}="${value}"`);
+  const sample = text
+    .split('\n')
+    .find((line) => line.startsWith(`${name}{`) && wanted.every((pair) => line.includes(pair)));
+  return sample ? Number(sample.slice(sample.lastIndexOf(' ') + 1)) : 0;
+}
+
+/** The JSON log lines captured so far (captureLogs' `lines`), those with message `msg` when given. */
+export const logged = (lines: string[], msg?: string): Record<string, unknown>[] =>
+  lines
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => msg === undefined || line.msg === msg);
