@@ -47,7 +47,23 @@ const edgeEquivalent: Record<'user' | 'order' | 'payment' | 'notification', Equi
     },
   ],
   payment: [],
-  notification: [],
+  notification: [
+    {
+      file: 'shared/src/contracts/notification.ts',
+      mutator: 'StringLiteral',
+      near: "ctx.addIssue({ code: 'custom', message, path: ['order_id'] });",
+      replacement: '""',
+      reason: "the problem's field list shows an issue's path and message; only other zod codes are read",
+    },
+    ...['BlockStatement', 'ObjectLiteral'].map((mutator) => ({
+      file: 'services/notification-service/src/http/routes.ts',
+      mutator,
+      near: mutator === 'BlockStatement' ? 'export function notificationRoutes(' : 'return {',
+      replacement: '{}',
+      reason:
+        'accepted: killed when applied by hand (no handlers: building the app fails and every test errors); Stryker reports it survived because it activates a mutant per test, after the files that cover it built the app in beforeAll',
+    })),
+  ],
 };
 
 export const targets: Target[] = [
