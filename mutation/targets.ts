@@ -168,14 +168,6 @@ export const targets: Target[] = [
         reason:
           "cancelStray's one caller (the webhook handler's strayOf) passes only an intent other than the recorded one",
       },
-      {
-        file: 'services/payment-service/src/domain/stripeIntents.ts',
-        mutator: 'ConditionalExpression',
-        near: 'if (payment.currency !== deps.settlementCurrency) return;',
-        replacement: 'true',
-        reason:
-          'defence in depth: the order-service refuses orders under their currency minimum (the same CURRENCIES table), so a payment in the settlement currency is never under it',
-      },
     ],
   },
   {
