@@ -202,20 +202,20 @@ export const targets: Target[] = [
           'an open attempt with another method is never confirmed: pay-order asks Stripe first, and recording its answer closes the attempt',
       },
       {
+        file: 'services/payment-service/src/domain/payOrder.ts',
+        mutator: 'ConditionalExpression',
+        near: 'if (error.payment_intent) intents.record(payment.id, error.payment_intent);',
+        replacement: 'true',
+        reason:
+          "Stripe's errors on a request involving a PaymentIntent (a confirmation) carry it, and so do the sandbox's card errors; closing the attempt without it is defence in depth",
+      },
+      {
         file: 'services/payment-service/src/domain/stripeIntents.ts',
         mutator: 'ConditionalExpression',
         near: 'if (intent.id === payment.payment_intent_id || FINAL_STATUSES.includes(',
         replacement: 'false',
         reason:
           "cancelStray's one caller (the webhook handler's strayOf) passes only an intent other than the recorded one",
-      },
-      {
-        file: 'services/payment-service/src/domain/stripeIntents.ts',
-        mutator: 'ConditionalExpression',
-        near: 'if (payment.currency !== deps.settlementCurrency) return;',
-        replacement: 'true',
-        reason:
-          'defence in depth: the order-service refuses orders under their currency minimum (the same CURRENCIES table), so a payment in the settlement currency is never under it',
       },
     ],
   },

@@ -4,6 +4,7 @@ import { placeOrder } from './support/neighbours.ts';
 import {
   addFault,
   asUser,
+  confirmInBrowser,
   logged,
   newUserId,
   paidOrder,
@@ -218,6 +219,24 @@ describe('pay-order confirmations', () => {
 
     expect(await paymentsTotal(h.service, 'error')).toBe(1);
     expect(logged(h.service, 'Stripe did not confirm the payment')).toHaveLength(1);
+  });
+
+  it('when the intent was paid meanwhile (Stripe refuses the confirmation) and Stripe then fails every read of it, 502 comes back, logged as "Stripe did not give the payment state"', async () => {
+    const { userId, order, payment } = await unpaidOrder(h);
+    // Paid in the browser; the payment-service has not heard of it (no webhook here).
+    await confirmInBrowser(h.sandbox, payment.payment_intent_id);
+    await addFault(h.sandbox, {
+      mode: 'error',
+      when: 'before',
+      match: `GET /v1/payment_intents/${payment.payment_intent_id}`,
+      count: 3,
+    });
+
+    const res = await payOrder(h.service.app, userId, card(order.id));
+
+    expect(res.status).toBe(502);
+    expect(res.body.code).toBe('payment_provider_unavailable');
+    expect(logged(h.service, 'Stripe did not give the payment state')).toHaveLength(1);
   });
 
   it('after 5 declined cards, a call without a card still answers where the payment stands (the cap is on cards)', async () => {

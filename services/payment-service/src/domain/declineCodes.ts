@@ -36,8 +36,10 @@ const GENERIC = 'Your card was declined.';
  * What the customer is told about a failed payment: the error as Stripe gave it when its decline
  * code helps them, otherwise a generic `card_declined` with no decline code. Errors that are not
  * card declines (no decline code, e.g. a failed 3-D Secure) pass unchanged. Logs and metrics keep
- * Stripe's full codes.
+ * Stripe's full codes. An error with a code keeps one.
  */
+export function customerView(error: PaymentError & { code: string }): PaymentError & { code: string };
+export function customerView(error: PaymentError): PaymentError;
 export function customerView(error: PaymentError): PaymentError {
   if (error.decline_code === null) return error;
   if (!SHOWN_DECLINE_CODES.has(error.decline_code)) {

@@ -105,7 +105,7 @@ export function createPayOrder(deps: PayOrderDeps) {
     events.countDecline(code, declineCode);
     events.log.info({ payment_id: payment.id, code, decline_code: declineCode }, 'card declined');
     const shown = customerView({ code, decline_code: declineCode, message: error.message });
-    return new AppError(402, shown.code ?? 'card_declined', shown.message, {
+    return new AppError(402, shown.code, shown.message, {
       decline_code: shown.decline_code,
       payment_id: payment.id,
     });

@@ -93,9 +93,9 @@ export function createIntents(deps: IntentDeps) {
   /**
    * Creates the order's PaymentIntent, always with the same parameters and idempotency key, so a
    * repeat (after a timeout or a crash before the id was saved) gets the intent Stripe already made.
+   * Its callers (pay-order, refresh) call it only for a payment without an intent, under the order's lock.
    */
   async function ensure(payment: PaymentRecord): Promise<PaymentRecord> {
-    if (payment.payment_intent_id) return payment;
     refuseUnderMinimum(payment);
     try {
       const intent = await stripe.paymentIntents.create(
