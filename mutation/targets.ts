@@ -255,6 +255,29 @@ export const targets: Target[] = [
     threshold: 90,
     equivalent: [
       {
+        file: 'services/notification-service/src/domain/notifier.ts',
+        mutator: 'ConditionalExpression',
+        near: "if (record.status !== 'failed') return record;",
+        replacement: 'false',
+        reason:
+          "the store's requeue changes only a failed row (WHERE status = 'failed'); any other is answered as it is, as before",
+      },
+      ...(
+        [
+          ['ObjectLiteral', 'const unexpected = (): MailFailure => ({', '{}'],
+          ['StringLiteral', "reason: 'unexpected error while sending',", '""'],
+          ['StringLiteral', "kind: 'unavailable',", '""'],
+          ['BooleanLiteral', 'mayHaveSent: true,', 'false'],
+        ] as const
+      ).map(([mutator, near, replacement]) => ({
+        file: 'services/notification-service/src/domain/delivery.ts',
+        mutator,
+        near,
+        replacement,
+        reason:
+          'accepted: every Gmail failure is a MailerError, so only a store failing with an error that is not a storage fault (a closed or corrupt database) gets here, and then the queued row this describes cannot be written either',
+      })),
+      {
         file: 'services/notification-service/src/domain/delivery.ts',
         mutator: 'ArrowFunction',
         near: 'async function runDue(stop: () => boolean = () => false)',

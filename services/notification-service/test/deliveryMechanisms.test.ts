@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { captureLogs, holdWriteLock } from '@shop/shared/testing';
 import type { FaultRequest } from '@shop/gmail-sandbox';
 import { deliverySuite } from './support/suite.ts';
-import { armGmailFault, registerUser, waitFor } from './support/neighbours.ts';
+import { armGmailFault, mailsTo, registerUser, waitFor } from './support/neighbours.ts';
 import { counted, gmailCall, logged, notify, startService } from './support/service.ts';
 
 // How delivery reaches its decisions, not only where it ends: the times stored for the next try,
@@ -17,12 +17,12 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/** A service whose log lines are kept; its notify meets `fault`, with the clock frozen at that moment. */
-async function notifyMeeting(fault: FaultRequest, env: Record<string, string | number>) {
+/** A service whose log lines are kept; its notify meets `fault` (if any), with the clock frozen at that moment. */
+async function notifyMeeting(fault: FaultRequest | undefined, env: Record<string, string | number>) {
   const { logger, lines } = captureLogs('notification-service');
   const service = suite.track(startService(suite.n, { env: { LOG_LEVEL: 'info', ...env }, logger }));
   const user = await registerUser(suite.n);
-  await armGmailFault(suite.n.gmail, fault);
+  if (fault) await armGmailFault(suite.n.gmail, fault);
   vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
   const start = Date.now();
   const res = await notify(service, { user_id: user.id, type: 'welcome' });
@@ -108,6 +108,67 @@ describe('the retry schedule and the give-up moment', () => {
     expect(logged(lines, 'notification found already sent: its draft is gone at Gmail')).toEqual([
       expect.objectContaining({ notification_id: id, type: 'welcome', attempts: 2, gmail_message_id: null }),
     ]);
+  });
+});
+
+describe('the send itself: which draft is sent, which message id is kept', () => {
+  it('when Gmail takes the mail at once, the row keeps the id of the message Gmail made, logged as notification sent', async () => {
+    const { lines, row, id, user } = await notifyMeeting(undefined, {});
+
+    const [message] = await mailsTo(suite.n.gmail, user.email);
+
+    expect(row()).toMatchObject({ status: 'sent', gmail_message_id: message!.id });
+    expect(logged(lines, 'notification sent')).toEqual([
+      expect.objectContaining({ notification_id: id, attempts: 1, gmail_message_id: message!.id }),
+    ]);
+  });
+
+  it('when drafts.send answers 503 (nothing sent), the retry sends the draft it recorded: no second draft, one mail', async () => {
+    const { row, runDueAt, user } = await notifyMeeting(
+      { mode: 'error', status: 503, count: 1, operation: 'drafts.send' },
+      {},
+    );
+    const draftId = row().gmail_draft_id!;
+    expect(row()).toMatchObject({ status: 'queued', verify_before_send: false });
+
+    await runDueAt(1_000);
+
+    expect(row()).toMatchObject({ status: 'sent', gmail_draft_id: draftId });
+    // drafts.send deletes the draft it sends: the recorded one is gone, so it was the one sent.
+    await expect(gmailCall(suite.n, 'GET', `/drafts/${draftId}`)).rejects.toThrow(/answered 404/);
+    expect(await mailsTo(suite.n.gmail, user.email)).toHaveLength(1);
+  });
+
+  it('when drafts.create answers 500 (Gmail may have made a draft, its id unknown), the retry makes a draft and sends it: one mail, not a check of a draft it does not know', async () => {
+    const { row, runDueAt, user } = await notifyMeeting(
+      { mode: 'error', status: 500, count: 1, operation: 'drafts.create' },
+      {},
+    );
+    expect(row()).toMatchObject({ status: 'queued', verify_before_send: true, gmail_draft_id: null });
+
+    await runDueAt(1_000);
+
+    const mails = await mailsTo(suite.n.gmail, user.email);
+    expect(mails).toHaveLength(1);
+    expect(row()).toMatchObject({ status: 'sent', gmail_message_id: mails[0]!.id });
+  });
+
+  it('when the recorded draft was sent by someone else before the retry (drafts.send answers 404), the mail is marked sent without a second copy, logged as found already sent', async () => {
+    const { row, lines, runDueAt, id, user } = await notifyMeeting(
+      { mode: 'error', status: 503, count: 1, operation: 'drafts.send' },
+      {},
+    );
+    expect(row()).toMatchObject({ status: 'queued', verify_before_send: false });
+    await gmailCall(suite.n, 'POST', '/drafts/send', { id: row().gmail_draft_id });
+
+    await runDueAt(1_000);
+
+    expect(row()).toMatchObject({ status: 'sent', gmail_message_id: null });
+    expect(logged(lines, 'notification found already sent: its draft is gone at Gmail')).toEqual([
+      expect.objectContaining({ notification_id: id, attempts: 2 }),
+    ]);
+    expect(logged(lines, 'notification sent')).toEqual([]);
+    expect(await mailsTo(suite.n.gmail, user.email)).toHaveLength(1);
   });
 });
 
