@@ -1,5 +1,5 @@
 /**
- * `pnpm mutate [target...] [--incremental] [--static]`: mutation testing of the targets in targets.ts, one at a
+ * `pnpm mutate [target...] [--incremental] [--static] [--lines <file>:<from>-<to>]`: mutation testing of the targets in targets.ts, one at a
  * time (the machine's cores are shared; each target runs its mutants on one or two workers), then a
  * table of scores. Exits non-zero when a target is below its threshold.
  */
@@ -11,7 +11,11 @@ import { scoreOf, type MutantResult, type Score } from './score.ts';
 const args = process.argv.slice(2);
 const incremental = args.includes('--incremental');
 const includeStatic = args.includes('--static');
-const names = args.filter((arg) => !arg.startsWith('--'));
+// --lines services/x/src/y.ts:78-80: only the mutants on those lines (a survivor re-tested after its
+// test was written); the score then covers those mutants only.
+const linesAt = args.indexOf('--lines');
+const lines = linesAt >= 0 ? args[linesAt + 1] : undefined;
+const names = args.filter((arg, i) => !arg.startsWith('--') && !(linesAt >= 0 && i === linesAt + 1));
 const unknown = names.filter((name) => !targets.some((target) => target.name === name));
 if (unknown.length > 0) {
   console.error(
@@ -24,9 +28,10 @@ const concurrency = Number(process.env.MUTATE_CONCURRENCY ?? 1);
 
 async function mutate(target: Target): Promise<MutantResult[]> {
   process.env.MUTATE_PROJECTS = target.projects.join(',');
-  const reportDir = `reports/mutation/${target.name}`;
+  // A partial run (--lines) gets its own report, so the target's full one stays.
+  const reportDir = `reports/mutation/${target.name}${lines ? '-lines' : ''}`;
   return new Stryker({
-    mutate: target.mutate,
+    mutate: lines ? [lines] : target.mutate,
     testRunner: 'vitest',
     // Named by path: pnpm keeps the runner out of the core's own node_modules, where Stryker looks.
     plugins: [fileURLToPath(import.meta.resolve('@stryker-mutator/vitest-runner'))],
