@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import express, { type Response } from 'express';
 import request from 'supertest';
+import { afterEach } from 'vitest';
+import type { RunningServer } from '@shop/shared';
 import { captureLogs, listen, testEnv, waitUntil } from '@shop/shared/testing';
 import { createApp } from '../src/app.ts';
 import { readConfig, type Config } from '../src/config.ts';
@@ -111,4 +113,35 @@ export async function notificationRecorder(mode: 'answer' | 'hang') {
   });
   const server = await listen(app);
   return { server, received, pending, verified };
+}
+
+/** A mail request as the stand-in notification-service received it. */
+export interface MailBody {
+  user_id: string;
+  type: string;
+  reference?: string;
+  address?: string;
+  action?: { url: string; code?: string };
+}
+
+/**
+ * For a test file: the user-service with its mail requests recorded by a stand-in
+ * notification-service (what a mail would carry is read from them); both are closed after each test.
+ */
+export function useRecordedService() {
+  let server: RunningServer | undefined;
+  let store: UserStore | undefined;
+  afterEach(async () => {
+    await server?.close();
+    await store?.close();
+    server = store = undefined;
+  });
+  return async (variables: TestVariables = {}) => {
+    const recorder = await notificationRecorder('answer');
+    server = recorder.server;
+    const built = await buildApp({ NOTIFICATION_SERVICE_URL: recorder.server.url, ...variables });
+    store = built.store;
+    const mails = () => recorder.received.map((r) => r.body as MailBody);
+    return { ...built, recorder, mails };
+  };
 }

@@ -1,34 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningServer } from '@shop/shared';
+import { describe, expect, it } from 'vitest';
 import { bearer } from '@shop/shared/testing';
-import type { UserStore } from '../src/data/userStore.ts';
-import { buildApp, notificationRecorder, register, waitFor, type TestVariables } from './helpers.ts';
+import { register, useRecordedService, waitFor, type MailBody, type TestVariables } from './helpers.ts';
 
-let server: RunningServer | undefined;
-let store: UserStore | undefined;
-afterEach(async () => {
-  await server?.close();
-  await store?.close();
-  server = store = undefined;
-});
-
-interface MailBody {
-  user_id: string;
-  type: string;
-  reference?: string;
-  address?: string;
-  action?: { url: string; code?: string };
-}
+const start = useRecordedService();
 
 /** The user-service, its mail requests recorded: what a mail would carry is read from them. */
 async function setup(variables: TestVariables = {}) {
-  const recorder = await notificationRecorder('answer');
-  server = recorder.server;
-  const built = await buildApp({ NOTIFICATION_SERVICE_URL: recorder.server.url, ...variables });
-  store = built.store;
-  const mails = () => recorder.received.map((r) => r.body as MailBody);
+  const t = await start(variables);
+  const { mails } = t;
   const nextMail = async (type: string, after: number) => {
     await waitFor(() =>
       mails()
@@ -40,7 +21,7 @@ async function setup(variables: TestVariables = {}) {
       .find((m) => m.type === type)!;
   };
   const tokenOf = (mail: MailBody) => mail.action?.url.split('#token=')[1] ?? '';
-  return { ...built, recorder, mails, nextMail, tokenOf };
+  return { ...t, nextMail, tokenOf };
 }
 
 describe('mailed proofs: address verification by link, password reset', () => {

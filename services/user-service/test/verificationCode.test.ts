@@ -1,32 +1,16 @@
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningServer } from '@shop/shared';
+import { describe, expect, it } from 'vitest';
 import { bearer, userToken } from '@shop/shared/testing';
-import type { UserStore } from '../src/data/userStore.ts';
-import { buildApp, notificationRecorder, register, waitFor, type TestVariables } from './helpers.ts';
+import { register, useRecordedService, waitFor, type TestVariables } from './helpers.ts';
 
 // The signed-in side of address verification: the 6-digit code from the mail, a new mail on request,
 // their rate limits; and logout with an access token that names no session.
 
-let server: RunningServer | undefined;
-let store: UserStore | undefined;
-afterEach(async () => {
-  await server?.close();
-  await store?.close();
-  server = store = undefined;
-});
-
-interface MailBody {
-  type: string;
-  action?: { url: string; code?: string };
-}
+const start = useRecordedService();
 
 /** A registered, signed-in user; the verification mails asked for are read from the recorder. */
 async function signedIn(variables: TestVariables = {}) {
-  const recorder = await notificationRecorder('answer');
-  server = recorder.server;
-  const built = await buildApp({ NOTIFICATION_SERVICE_URL: recorder.server.url, ...variables });
-  store = built.store;
+  const built = await start(variables);
   const user = await register(built.app);
   const login = await request(built.app)
     .post('/api/login')
@@ -34,8 +18,8 @@ async function signedIn(variables: TestVariables = {}) {
   expect(login.status).toBe(200);
   const auth = bearer(login.body.token as string);
   const codes = () =>
-    recorder.received
-      .map((r) => r.body as MailBody)
+    built
+      .mails()
       .filter((m) => m.type === 'email_verification')
       .map((m) => m.action?.code ?? '');
   /** The code of the `count`th verification mail, once it was asked for. */
