@@ -11,6 +11,7 @@ import {
   rawMail,
   registerUser,
   setOrderStatus,
+  waitFor,
 } from './support/neighbours.ts';
 import { asUser, counted, logged, notify, startService } from './support/service.ts';
 
@@ -212,6 +213,44 @@ describe('re-sending and reading: the code and detail of each refusal', () => {
       404,
       'notification_not_found',
       'No notification with this id.',
+    ]);
+  });
+});
+
+describe('what the edge shows and accepts', () => {
+  it('while the inline try waits for Gmail, the mail reads as queued, with its lease end as the next try', async () => {
+    const { service } = startLogged({ NOTIFY_INLINE_SEND_TIMEOUT_MS: 5_000 });
+    const user = await registerUser(suite.n);
+    await armGmailFault(suite.n.gmail, {
+      mode: 'slow',
+      count: 1,
+      delay_ms: 1_500,
+      operation: 'drafts.create',
+    });
+
+    const pending = notify(service, { user_id: user.id, type: 'welcome' }).then((res) => res);
+    const row = await waitFor('the row of the mail being sent', () =>
+      service.store.list({ user_id: user.id, limit: 10 }).at(0),
+    );
+    const listed = await request(service.app).get('/api/notifications').set(asUser(user.id));
+    await pending;
+
+    expect(row.status).toBe('sending');
+    expect(listed.body.data).toEqual([
+      expect.objectContaining({ id: row.id, status: 'queued', next_attempt_at: row.lease_until }),
+    ]);
+    expect(row.lease_until).not.toBeNull();
+  });
+
+  it('when a welcome mail names an address, 400 says the address is only allowed for security mails', async () => {
+    const { service } = startLogged();
+    const user = await registerUser(suite.n);
+
+    const res = await notify(service, { user_id: user.id, type: 'welcome', address: 'other@example.com' });
+
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ field: 'address', message: 'Only allowed for security mails' }),
     ]);
   });
 });
