@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { captureLogs, holdWriteLock } from '@shop/shared/testing';
+import { captureLogs, holdWriteLock, logLines } from '@shop/shared/testing';
 import type { FaultRequest } from '@shop/gmail-sandbox';
 import { deliverySuite } from './support/suite.ts';
 import { armGmailFault, mailsTo, registerUser, waitFor } from './support/neighbours.ts';
-import { counted, gmailCall, logged, notify, startService } from './support/service.ts';
+import { counted, gmailCall, notify, startService } from './support/service.ts';
 
 // How delivery reaches its decisions, not only where it ends: the times stored for the next try,
 // the give-up moment to the millisecond, the counters and log lines operators read. Time is moved
@@ -62,7 +62,7 @@ describe('the retry schedule and the give-up moment', () => {
     expect(row().last_error).toMatch(/^Gmail answered 503.* \(gave up: not sent within 1\.5 h\)$/);
     expect(await counted(service, 'notifications_total', { type: 'welcome', status: 'gave_up' })).toBe(1);
     // Gmail's refusals are expected failures, not the "unexpected" kind.
-    expect(logged(lines, 'unexpected delivery error')).toEqual([]);
+    expect(logLines(lines, 'unexpected delivery error')).toEqual([]);
   });
 
   it('with NOTIFICATION_GIVE_UP_AFTER_HOURS 1.234, the give-up reason rounds the hours to two decimals: "within 1.23 h"', async () => {
@@ -105,7 +105,7 @@ describe('the retry schedule and the give-up moment', () => {
     await runDueAt(1_000);
 
     expect(row()).toMatchObject({ status: 'sent', gmail_message_id: null });
-    expect(logged(lines, 'notification found already sent: its draft is gone at Gmail')).toEqual([
+    expect(logLines(lines, 'notification found already sent: its draft is gone at Gmail')).toEqual([
       expect.objectContaining({ notification_id: id, type: 'welcome', attempts: 2, gmail_message_id: null }),
     ]);
   });
@@ -118,7 +118,7 @@ describe('the send itself: which draft is sent, which message id is kept', () =>
     const [message] = await mailsTo(suite.n.gmail, user.email);
 
     expect(row()).toMatchObject({ status: 'sent', gmail_message_id: message!.id });
-    expect(logged(lines, 'notification sent')).toEqual([
+    expect(logLines(lines, 'notification sent')).toEqual([
       expect.objectContaining({ notification_id: id, attempts: 1, gmail_message_id: message!.id }),
     ]);
   });
@@ -164,10 +164,10 @@ describe('the send itself: which draft is sent, which message id is kept', () =>
     await runDueAt(1_000);
 
     expect(row()).toMatchObject({ status: 'sent', gmail_message_id: null });
-    expect(logged(lines, 'notification found already sent: its draft is gone at Gmail')).toEqual([
+    expect(logLines(lines, 'notification found already sent: its draft is gone at Gmail')).toEqual([
       expect.objectContaining({ notification_id: id, attempts: 2 }),
     ]);
-    expect(logged(lines, 'notification sent')).toEqual([]);
+    expect(logLines(lines, 'notification sent')).toEqual([]);
     expect(await mailsTo(suite.n.gmail, user.email)).toHaveLength(1);
   });
 });
@@ -203,7 +203,7 @@ describe('errors that are not Gmail answers', () => {
       await lock.release();
     }
     expect(service.store.get(sending.id)).toMatchObject({ status: 'sending', gmail_draft_id: null });
-    expect(logged(lines, 'unexpected delivery error')).toEqual([]);
+    expect(logLines(lines, 'unexpected delivery error')).toEqual([]);
   });
 
   it('when the database is closed under a try (a shutdown mid-request), the error is logged as an unexpected delivery error naming the notification', async () => {
@@ -221,7 +221,7 @@ describe('errors that are not Gmail answers', () => {
     service.store.close();
 
     expect((await answer).status).toBe(500);
-    expect(logged(lines, 'unexpected delivery error')).toEqual([
+    expect(logLines(lines, 'unexpected delivery error')).toEqual([
       expect.objectContaining({ level: 'error', notification_id: sending.id }),
     ]);
   });
@@ -235,7 +235,9 @@ describe('the delivery worker', () => {
     service.worker.start();
     await service.worker.stop();
 
-    expect(logged(lines, 'worker started')).toEqual([expect.objectContaining({ worker: 'delivery-worker' })]);
+    expect(logLines(lines, 'worker started')).toEqual([
+      expect.objectContaining({ worker: 'delivery-worker' }),
+    ]);
   });
 
   it('when stopped during a pass, it finishes the try in progress and leaves the other due mails and the held mails for the next start', async () => {

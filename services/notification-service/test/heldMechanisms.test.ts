@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@shop/shared';
-import { bearer, captureLogs, serviceToken } from '@shop/shared/testing';
+import { bearer, captureLogs, logLines, serviceToken } from '@shop/shared/testing';
 import { deliverySuite } from './support/suite.ts';
 import { listenFirst } from './support/listenFirst.ts';
 import { createOrder, muteEmails, registerUser, verifyAddress } from './support/neighbours.ts';
-import { counted, getNotification, logged, notify, startService } from './support/service.ts';
+import { counted, getNotification, notify, startService } from './support/service.ts';
 
 // Mail held for an unverified address: the reason stored, the counters and log lines of holding,
 // releasing and giving up, and the give-up moment to the millisecond (only `Date` is faked).
@@ -45,7 +45,7 @@ describe('holding a mail', () => {
     });
     expect(await counted(service, 'notifications_total', { type: 'order_paid', status: 'held' })).toBe(1);
     expect(await counted(service, 'notifications_total', { type: 'order_paid', status: 'failed' })).toBe(0);
-    expect(logged(lines, 'notification held: the address is not verified')).toEqual([
+    expect(logLines(lines, 'notification held: the address is not verified')).toEqual([
       expect.objectContaining({ notification_id: id, type: 'order_paid' }),
     ]);
   });
@@ -69,7 +69,7 @@ describe('releasing held mail', () => {
     expect(res.body).toEqual({ released: 1 });
     expect(await counted(service, 'notifications_total', { type: 'order_paid', status: 'skipped' })).toBe(1);
     expect(await counted(service, 'notifications_total', { type: 'welcome', status: 'sent' })).toBe(1);
-    expect(logged(lines, 'held notifications released')).toEqual([
+    expect(logLines(lines, 'held notifications released')).toEqual([
       expect.objectContaining({ user_id: user.id, released: 1 }),
     ]);
   });
@@ -113,7 +113,7 @@ describe('releasing held mail', () => {
       expect(await second.notifier.recheckHeld()).toBe(1);
 
       expect(second.store.get(id)?.status).toBe('held');
-      expect(logged(lines, 'held notifications not checked')).toEqual([
+      expect(logLines(lines, 'held notifications not checked')).toEqual([
         expect.objectContaining({ level: 'warn', user_id: user.id }),
       ]);
     } finally {
@@ -148,7 +148,7 @@ describe('giving up a held mail', () => {
       last_error: 'gave up: the address was not verified in time',
     });
     expect(await counted(service, 'notifications_total', { type: 'welcome', status: 'gave_up' })).toBe(1);
-    expect(logged(lines, 'held notification given up')).toEqual([
+    expect(logLines(lines, 'held notification given up')).toEqual([
       expect.objectContaining({ level: 'warn', notification_id: id, type: 'welcome' }),
     ]);
 

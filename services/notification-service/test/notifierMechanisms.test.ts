@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { bearer, captureLogs, serviceToken } from '@shop/shared/testing';
+import { bearer, captureLogs, logLines, serviceToken } from '@shop/shared/testing';
 import { deliverySuite } from './support/suite.ts';
 import {
   armGmailFault,
@@ -13,7 +13,7 @@ import {
   setOrderStatus,
   waitFor,
 } from './support/neighbours.ts';
-import { asUser, counted, logged, notify, startService } from './support/service.ts';
+import { asUser, counted, notify, startService } from './support/service.ts';
 
 // The notify use case's answers and records beyond "sent or not": the problem `detail` of each
 // refusal, the counters and log lines of a re-queue, a deferral and a skip, and the calls a
@@ -107,7 +107,7 @@ describe('the counters and log lines of a mail that is not sent now', () => {
     expect(res.status).toBe(202);
     expect(res.body.status).toBe('queued');
     expect(await counted(service, 'notifications_total', { type: 'welcome', status: 'queued' })).toBe(1);
-    expect(logged(lines, 'failed notification queued again')).toEqual([
+    expect(logLines(lines, 'failed notification queued again')).toEqual([
       expect.objectContaining({ notification_id: id, type: 'welcome', last_error: lastError }),
     ]);
   });
@@ -120,7 +120,7 @@ describe('the counters and log lines of a mail that is not sent now', () => {
       order_id: (await createOrder(suite.n, user.id)).id,
     });
     expect(sent.body.status).toBe('sent');
-    expect(logged(lines).filter((line) => CAPPED_MSG.test(String(line.msg)))).toEqual([]);
+    expect(logLines(lines).filter((line) => CAPPED_MSG.test(String(line.msg)))).toEqual([]);
     expect(await request(service.app).get('/metrics')).toMatchObject({
       text: expect.not.stringMatching(/^notifications_capped_total\{/m),
     });
@@ -132,7 +132,7 @@ describe('the counters and log lines of a mail that is not sent now', () => {
 
     expect(deferred.status).toBe(202);
     const id = deferred.body.notification_id as string;
-    expect(logged(lines, 'notification deferred: its recipient is over the hourly cap')).toEqual([
+    expect(logLines(lines, 'notification deferred: its recipient is over the hourly cap')).toEqual([
       expect.objectContaining({
         notification_id: id,
         type: 'order_paid',
@@ -155,7 +155,7 @@ describe('the counters and log lines of a mail that is not sent now', () => {
     expect(
       await counted(service, 'notifications_total', { type: 'email_verification', status: 'skipped' }),
     ).toBe(1);
-    expect(logged(lines, 'notification skipped: muted by the user')).toEqual([
+    expect(logLines(lines, 'notification skipped: muted by the user')).toEqual([
       expect.objectContaining({ notification_id: muted.body.notification_id, type: 'welcome' }),
     ]);
   });

@@ -77,6 +77,24 @@ export function captureLogs(service = 'test'): { logger: Logger; lines: string[]
   return { logger: createLogger(service, 'debug', sink), lines };
 }
 
+/** Captured JSON log lines (captureLogs' `lines`), parsed; only those with message `msg` when given. */
+export const logLines = (lines: string[], msg?: string): Record<string, unknown>[] =>
+  lines
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => msg === undefined || line.msg === msg);
+
+/**
+ * The value of the sample of metric `name` whose labels include `labels`, read from a /metrics text
+ * (Prometheus exposition format); 0 when there is no such sample yet (never counted).
+ */
+export function metricSample(metricsText: string, name: string, labels: Record<string, string>): number {
+  const wanted = Object.entries(labels).map(([label, value]) => `${label}="${value}"`);
+  const sample = metricsText
+    .split('\n')
+    .find((line) => line.startsWith(`${name}{`) && wanted.every((pair) => line.includes(pair)));
+  return sample ? Number(sample.slice(sample.lastIndexOf(' ') + 1)) : 0;
+}
+
 /** Serves an app on 127.0.0.1 on a free port; the caller closes it. */
 export function listen(
   app: Express,

@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import type { Logger } from '@shop/shared';
 import { NOTIFICATION_REQUESTERS, NotificationType, type Notification } from '@shop/shared/contracts';
-import { bearer, serviceToken, testEnv, userToken } from '@shop/shared/testing';
+import { bearer, metricSample, serviceToken, testEnv, userToken } from '@shop/shared/testing';
 import { createApp } from '../../src/app.ts';
 import { readConfig } from '../../src/config.ts';
 import { buildDependencies, type Dependencies } from '../../src/dependencies.ts';
@@ -112,16 +112,5 @@ export async function counted(
   name: string,
   labels: Record<string, string>,
 ): Promise<number> {
-  const text = (await request(service.app).get('/metrics')).text;
-  const wanted = Object.entries(labels).map(([label, value]) => `${label}="${value}"`);
-  const sample = text
-    .split('\n')
-    .find((line) => line.startsWith(`${name}{`) && wanted.every((pair) => line.includes(pair)));
-  return sample ? Number(sample.slice(sample.lastIndexOf(' ') + 1)) : 0;
+  return metricSample((await request(service.app).get('/metrics')).text, name, labels);
 }
-
-/** The JSON log lines captured so far (captureLogs' `lines`), those with message `msg` when given. */
-export const logged = (lines: string[], msg?: string): Record<string, unknown>[] =>
-  lines
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
-    .filter((line) => msg === undefined || line.msg === msg);

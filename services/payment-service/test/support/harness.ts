@@ -13,7 +13,16 @@ import {
 } from '@shop/stripe-sandbox';
 import type { RunningServer } from '@shop/shared';
 import { signatureHeader } from '@shop/stripe-sandbox';
-import { bearer, captureLogs, listen, testEnv, userToken, waitUntil } from '@shop/shared/testing';
+import {
+  bearer,
+  captureLogs,
+  listen,
+  logLines,
+  metricSample,
+  testEnv,
+  userToken,
+  waitUntil,
+} from '@shop/shared/testing';
 import {
   buildDependencies,
   createApp,
@@ -263,14 +272,12 @@ export function recordStripeRequests(instance: PaymentInstance): SentRequest[] {
 
 /** The instance's log lines with this message, parsed. */
 export function logged(instance: PaymentInstance, msg: string): Array<Record<string, unknown>> {
-  return instance.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === msg);
+  return logLines(instance.lines, msg);
 }
 
 /** The value of `payments_total{outcome}` on the instance's /metrics; 0 when not counted yet. */
 export async function paymentsTotal(instance: PaymentInstance, outcome: string): Promise<number> {
-  const metrics = await request(instance.app).get('/metrics');
-  const line = metrics.text.split('\n').find((l) => l.startsWith(`payments_total{outcome="${outcome}"`));
-  return line ? Number(line.split(' ').at(-1)) : 0;
+  return metricSample((await request(instance.app).get('/metrics')).text, 'payments_total', { outcome });
 }
 
 /** Posts `event` to the payment-service's webhook endpoint, signed with `secret` as Stripe signs. */
