@@ -126,7 +126,8 @@ export interface MailBody {
 
 /**
  * For a test file: the user-service with its mail requests recorded by a stand-in
- * notification-service (what a mail would carry is read from them); both are closed after each test.
+ * notification-service that answers them or leaves them hanging (`mode`); what a mail would carry is
+ * read from them. Both are closed after each test.
  */
 export function useRecordedService() {
   let server: RunningServer | undefined;
@@ -136,8 +137,8 @@ export function useRecordedService() {
     await store?.close();
     server = store = undefined;
   });
-  return async (variables: TestVariables = {}) => {
-    const recorder = await notificationRecorder('answer');
+  return async (variables: TestVariables = {}, mode: 'answer' | 'hang' = 'answer') => {
+    const recorder = await notificationRecorder(mode);
     server = recorder.server;
     const built = await buildApp({ NOTIFICATION_SERVICE_URL: recorder.server.url, ...variables });
     store = built.store;

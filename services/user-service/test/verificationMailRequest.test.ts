@@ -1,24 +1,15 @@
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
-import { verifyToken, type RunningServer } from '@shop/shared';
+import { describe, expect, it } from 'vitest';
+import { verifyToken } from '@shop/shared';
 import { testAuthKeys } from '@shop/shared/testing';
-import type { UserStore } from '../src/data/userStore.ts';
-import { buildApp, newUser, notificationRecorder, refusedUrl, waitFor } from './helpers.ts';
+import { newUser, refusedUrl, useRecordedService, waitFor } from './helpers.ts';
 
-let server: RunningServer | undefined;
-let store: UserStore | undefined;
-afterEach(async () => {
-  await server?.close();
-  await store?.close();
-  server = store = undefined;
-});
+const start = useRecordedService();
 
 describe('verification mail after registration', () => {
   it('when a user registers, the notification-service is asked for a verification mail (not a welcome) with a service token, and its link and code are never logged', async () => {
-    const recorder = await notificationRecorder('answer');
-    server = recorder.server;
-    const built = await buildApp({ NOTIFICATION_SERVICE_URL: recorder.server.url });
-    store = built.store;
+    const built = await start();
+    const { recorder } = built;
     const res = await request(built.app).post('/api/user').set('x-request-id', 'reg-1').send(newUser());
     expect(res.status).toBe(201);
     await waitFor(() => recorder.received.length > 0);
@@ -47,10 +38,8 @@ describe('verification mail after registration', () => {
   });
 
   it('when the notification-service does not answer, 201 comes back while the mail call is still open', async () => {
-    const recorder = await notificationRecorder('hang');
-    server = recorder.server;
-    const built = await buildApp({ NOTIFICATION_SERVICE_URL: recorder.server.url });
-    store = built.store;
+    const built = await start({}, 'hang');
+    const { recorder } = built;
     const res = await request(built.app).post('/api/user').send(newUser());
     expect(res.status).toBe(201);
     await waitFor(() => recorder.received.length === 1);
@@ -59,13 +48,8 @@ describe('verification mail after registration', () => {
   });
 
   it('when the notification-service does not answer within WELCOME_MAIL_TIMEOUT_MS, the call is given up once and a warning is logged', async () => {
-    const recorder = await notificationRecorder('hang');
-    server = recorder.server;
-    const built = await buildApp({
-      NOTIFICATION_SERVICE_URL: recorder.server.url,
-      WELCOME_MAIL_TIMEOUT_MS: 200,
-    });
-    store = built.store;
+    const built = await start({ WELCOME_MAIL_TIMEOUT_MS: 200 }, 'hang');
+    const { recorder } = built;
     const res = await request(built.app).post('/api/user').send(newUser());
     expect(res.status).toBe(201);
     await waitFor(() => built.lines.some((l) => l.includes('mail request failed')));
@@ -73,8 +57,8 @@ describe('verification mail after registration', () => {
   });
 
   it('when nothing listens at NOTIFICATION_SERVICE_URL, registration still answers 201 and a warning is logged', async () => {
-    const built = await buildApp({ NOTIFICATION_SERVICE_URL: await refusedUrl() });
-    store = built.store;
+    // The stand-in is not called: the variable points the service elsewhere.
+    const built = await start({ NOTIFICATION_SERVICE_URL: await refusedUrl() });
     const res = await request(built.app).post('/api/user').send(newUser());
     expect(res.status).toBe(201);
     await waitFor(() => built.lines.some((l) => l.includes('mail request failed')));
@@ -84,10 +68,8 @@ describe('verification mail after registration', () => {
   });
 
   it('when the registration is refused, no verification mail is asked for', async () => {
-    const recorder = await notificationRecorder('answer');
-    server = recorder.server;
-    const built = await buildApp({ NOTIFICATION_SERVICE_URL: recorder.server.url });
-    store = built.store;
+    const built = await start();
+    const { recorder } = built;
     const details = newUser();
     await request(built.app).post('/api/user').send(details);
     await waitFor(() => recorder.received.length === 1);
