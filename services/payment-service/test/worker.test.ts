@@ -1,7 +1,9 @@
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { orderStatus, placeOrder } from './support/neighbours.ts';
 import {
   addFault,
+  asUser,
   charges,
   confirmInBrowser,
   newUserId,
@@ -65,5 +67,21 @@ describe('the payment worker', () => {
       await h.service.deps.worker.reconcileDue();
       return h.service.store.getPaymentByOrder(order.id)!.status === 'succeeded';
     }, 10_000);
+  });
+
+  it('when the worker checks a payment Stripe has not moved, the payment reads exactly as before (its updated_at too)', async () => {
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+    const created = await payOrder(h.service.app, userId, { order_id: order.id }).expect(201);
+    const read = () =>
+      request(h.service.app).get(`/api/payment/${created.body.id}`).set(asUser(userId)).expect(200);
+    const before = (await read()).body;
+    expect(h.service.store.getPayment(created.body.id)?.sync_after).toBe(0); // due for a check now
+    await new Promise((resolve) => setTimeout(resolve, 5)); // a rewrite would carry a later timestamp
+
+    await h.service.deps.worker.reconcileDue();
+
+    expect(h.service.store.getPayment(created.body.id)?.sync_failures).toBe(1); // it was checked
+    expect((await read()).body).toEqual(before);
   });
 });

@@ -47,6 +47,7 @@ export const Payment = z.object({
     .object({ id: z.string(), status: RefundStatus, failure_reason: z.string().nullable() })
     .nullable(),
   created_at: Timestamp,
+  /** When something above last changed; a check with Stripe that finds nothing new leaves it. */
   updated_at: Timestamp,
 });
 export type Payment = z.infer<typeof Payment>;

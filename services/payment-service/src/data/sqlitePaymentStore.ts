@@ -152,14 +152,33 @@ export function openPaymentStore(path: string): PaymentStore {
       const current = mustGet(id);
       if (FINAL.includes(current.status)) return { payment: current, changed: false };
       const final = FINAL.includes(state.status);
+      const next = {
+        status: state.status,
+        payment_intent_id: current.payment_intent_id ?? state.payment_intent_id,
+        client_secret: final ? null : state.client_secret,
+        code: state.last_error?.code ?? null,
+        decline_code: state.last_error?.decline_code ?? null,
+        message: state.last_error?.message ?? null,
+      };
+      // updated_at moves only when something recorded does: a check that finds Stripe where it was
+      // (the worker's reconcile) leaves the payment reading exactly as before.
+      const same =
+        next.status === current.status &&
+        next.payment_intent_id === current.payment_intent_id &&
+        next.client_secret === current.client_secret &&
+        next.code === (current.last_error?.code ?? null) &&
+        next.decline_code === (current.last_error?.decline_code ?? null) &&
+        next.message === (current.last_error?.message ?? null) &&
+        !current.attempt_open &&
+        !current.create_refused;
       updateFromIntent.run(
-        state.status,
-        state.payment_intent_id,
-        final ? null : state.client_secret,
-        state.last_error?.code ?? null,
-        state.last_error?.decline_code ?? null,
-        state.last_error?.message ?? null,
-        now(),
+        next.status,
+        next.payment_intent_id,
+        next.client_secret,
+        next.code,
+        next.decline_code,
+        next.message,
+        same ? current.updated_at : now(),
         id,
       );
       queueFollowUps(id, owes);
