@@ -18,8 +18,15 @@ export const configSchema = z.object({
   ORDER_RATE_LIMIT_WINDOW_MS: envInt(60_000, 1000, 24 * 3600 * 1000),
   /** Where the order_created mail is asked for. */
   NOTIFICATION_SERVICE_URL: envUrl('http://127.0.0.1:3004'),
-  /** How long creation's fire-and-forget order_created mail call may take before it is given up. */
+  /** How long one try of an order_created mail request may take (creation never waits for it). */
   ORDER_MAIL_TIMEOUT_MS: envInt(2000, 100, 120_000),
+  /** Pause between the mail worker's looks for owed order_created requests that are due. */
+  ORDER_MAIL_WORKER_INTERVAL_MS: envInt(1000, 10, 3_600_000),
+  /** Delay after a failed try: the base, doubled per further failure, up to the max. */
+  ORDER_MAIL_RETRY_BASE_MS: envInt(1000, 1, 3_600_000),
+  ORDER_MAIL_RETRY_MAX_MS: envInt(300_000, 1, 86_400_000),
+  /** A request still failing this long after its order was created is given up (with a warning). */
+  ORDER_MAIL_GIVE_UP_AFTER_HOURS: envInt(48, 1, 8760),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -15,4 +15,5 @@ await runMain(async () => {
     handleSignals: true,
     onClose: deps.close,
   });
+  deps.orderMails.worker.start();
 });

@@ -12,7 +12,8 @@ import { buildDependencies } from '../src/dependencies.ts';
 
 /**
  * A real app over a real SQLite database (`:memory:` unless a store is given), with the order
- * creation limits off unless `limits` sets them. The caller closes the store.
+ * creation limits off unless `limits` sets them, and the mail worker stopped unless `worker` (then
+ * with short intervals). The caller closes the store, or calls `close()` (worker, tries, store).
  */
 export function buildApp(
   options: {
@@ -21,6 +22,7 @@ export function buildApp(
     limits?: { perUser: number; perAddress: number };
     notificationServiceUrl?: string;
     mailTimeoutMs?: number;
+    worker?: boolean;
   } = {},
 ) {
   const config = readConfig(
@@ -32,11 +34,14 @@ export function buildApp(
       // The order_created mail request goes nowhere (port 9 refuses) unless a test says where.
       NOTIFICATION_SERVICE_URL: options.notificationServiceUrl ?? 'http://127.0.0.1:9',
       ORDER_MAIL_TIMEOUT_MS: options.mailTimeoutMs,
+      ORDER_MAIL_WORKER_INTERVAL_MS: 20,
+      ORDER_MAIL_RETRY_BASE_MS: 20,
     }),
   );
   const { logger, lines } = captureLogs('order-service');
   const deps = buildDependencies(config, { logger, store: options.store });
-  return { app: createApp(deps), store: deps.store, lines };
+  if (options.worker) deps.orderMails.worker.start();
+  return { app: createApp(deps), store: deps.store, lines, deps, close: deps.close };
 }
 
 export const newUserId = () => randomUUID();

@@ -135,6 +135,7 @@ describe('creating the PaymentIntent: what is sent, what is refused before askin
         created_at: new Date().toISOString(),
       },
       `user:${userId}`,
+      Date.now(),
     );
     const sent = recordStripeRequests(h.service);
 

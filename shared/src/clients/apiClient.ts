@@ -30,6 +30,15 @@ export class CallError extends Error {
   }
 }
 
+/**
+ * Answers a retry cannot change: the request is wrong (400, 422), what it names is gone (404, 410)
+ * or in a state that refuses it (409). Retry loops stop at these; other failures are retried.
+ */
+export function isPermanentRefusal(status: number | undefined): boolean {
+  return status !== undefined && PERMANENT_REFUSALS.has(status);
+}
+const PERMANENT_REFUSALS = new Set([400, 404, 409, 410, 422]);
+
 const IDEMPOTENT_METHODS = new Set(['get', 'put', 'delete']);
 
 function callError(target: string, endpoint: Endpoint, error: unknown): CallError {

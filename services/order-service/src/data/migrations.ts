@@ -45,5 +45,22 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (scope, key)
   );
   CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
+  `, // The mails an order owes (its order_created request), written in the order's own transaction.
+  // An owed row is due at next_attempt_at: the partial index holds only owed rows, so the worker's
+  // look for due ones stays small however many are done.
+  `
+  CREATE TABLE order_mails (
+    order_id        TEXT    NOT NULL REFERENCES orders (id),
+    user_id         TEXT    NOT NULL,
+    type            TEXT    NOT NULL,
+    state           TEXT    NOT NULL DEFAULT 'owed' CHECK (state IN ('owed', 'done', 'given_up')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error      TEXT,
+    created_at      INTEGER NOT NULL,
+    finished_at     INTEGER,
+    PRIMARY KEY (order_id, type)
+  );
+  CREATE INDEX order_mails_due ON order_mails (next_attempt_at) WHERE state = 'owed';
   `,
 ];

@@ -2,6 +2,7 @@ import { openSqlite, pingSqlite, sqliteIdempotencyKeys, type SqliteDatabase } fr
 import type { Order, OrderStatus } from '@shop/shared/contracts';
 import { MIGRATIONS } from './migrations.ts';
 import type { HistoryEntry, ListQuery, NewOrder, OrderPage, OrderStore } from './orderStore.ts';
+import { owedMailQueue, sqliteOwedMails } from './sqliteOwedMails.ts';
 
 const ORDER_COLUMNS =
   'id, user_id, product_name, quantity, unit_amount, amount, currency, status, created_at, updated_at';
@@ -46,9 +47,12 @@ export function createSqliteOrderStore(db: SqliteDatabase): OrderStore {
      FROM order_status_history WHERE order_id = ? ORDER BY seq`,
   );
 
-  const create = db.transaction((order: NewOrder, actor: string) => {
+  const oweMail = owedMailQueue(db);
+
+  const create = db.transaction((order: NewOrder, actor: string, mailDueAt: number) => {
     insertOrder.run(order);
     insertHistory.run({ order_id: order.id, from: null, to: 'Pending', actor, at: order.created_at });
+    oweMail({ order_id: order.id, user_id: order.user_id, type: 'order_created' }, mailDueAt);
     return selectById.get(order.id)!;
   });
   const move = db.transaction((id: string, from: OrderStatus, to: OrderStatus, actor: string, at: string) => {
@@ -58,7 +62,7 @@ export function createSqliteOrderStore(db: SqliteDatabase): OrderStore {
   });
 
   return {
-    create: (order, actor) => create.immediate(order, actor),
+    create: (order, actor, mailDueAt) => create.immediate(order, actor, mailDueAt),
     findById: (id) => selectById.get(id),
     list(query: ListQuery): OrderPage {
       const params = {
@@ -80,6 +84,7 @@ export function createSqliteOrderStore(db: SqliteDatabase): OrderStore {
     // failing with SQLITE_BUSY when they try to upgrade a read lock.
     move: (id, from, to, actor, at) => move.immediate(id, from, to, actor, at),
     history: (id) => selectHistory.all(id),
+    owedMails: sqliteOwedMails(db),
     idempotencyKeys: sqliteIdempotencyKeys(db),
     ping: () => pingSqlite(db),
     close: () => {

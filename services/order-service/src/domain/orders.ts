@@ -10,8 +10,16 @@ import { sourceOf } from './statusMachine.ts';
 /** A validated order body, its currency resolved (the body's, or the service's default). */
 export type NewOrderInput = z.output<typeof CreateOrderBody> & { currency: Currency };
 
-/** A user places an order for themselves; it starts Pending with its amount fixed in minor units. */
-export function createOrder(store: OrderStore, userId: string, input: NewOrderInput): Order {
+/**
+ * A user places an order for themselves; it starts Pending with its amount fixed in minor units, and
+ * owes its order_created mail request, first due for the worker at `mailDueAt` (OrderMails.firstDueAt).
+ */
+export function createOrder(
+  store: OrderStore,
+  userId: string,
+  input: NewOrderInput,
+  mailDueAt: number,
+): Order {
   if (input.user_id !== undefined && input.user_id !== userId) {
     throw forbidden('user_id must be your own user id.', 'user_mismatch');
   }
@@ -29,6 +37,7 @@ export function createOrder(store: OrderStore, userId: string, input: NewOrderIn
       created_at: new Date().toISOString(),
     },
     `user:${userId}`,
+    mailDueAt,
   );
 }
 

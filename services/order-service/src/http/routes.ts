@@ -17,7 +17,7 @@ export function orderRoutes({
   store,
   config,
   createOrderLimits,
-  mailRequests,
+  orderMails,
 }: Dependencies): Implementation<typeof orderApi> {
   const defaultCurrency = config.ORDER_DEFAULT_CURRENCY;
   return {
@@ -25,12 +25,11 @@ export function orderRoutes({
       before: createOrderLimits,
       body: orderBodyWithPricing(defaultCurrency),
       handle: ({ body, caller }) => {
-        const order = createOrder(store, caller.userId, {
-          ...body,
-          currency: body.currency ?? defaultCurrency,
-        });
-        // Never awaited: creating an order does not wait for, or fail with, its mail.
-        mailRequests.request({ user_id: order.user_id, order_id: order.id, type: 'order_created' });
+        const input = { ...body, currency: body.currency ?? defaultCurrency };
+        const order = createOrder(store, caller.userId, input, orderMails.firstDueAt(Date.now()));
+        // Never awaited: creating an order does not wait for, or fail with, its mail. The request
+        // committed with the order; should this try fail, the worker tries again.
+        orderMails.kick(order);
         return { status: 201, body: order, headers: { Location: `/api/order/${order.id}` } };
       },
     },

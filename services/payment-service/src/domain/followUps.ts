@@ -1,5 +1,5 @@
 import { backoffDelay, isStorageFault } from '@shop/shared';
-import { CallError, type ApiClient } from '@shop/shared/clients';
+import { CallError, isPermanentRefusal, type ApiClient } from '@shop/shared/clients';
 import type { notificationApi, orderApi, PaymentStatus } from '@shop/shared/contracts';
 import type { FollowUp, FollowUpStep, PaymentRecord, PaymentStore } from '../data/paymentStore.ts';
 import type { PaymentEvents, RetrySchedule } from './paymentEvents.ts';
@@ -35,8 +35,6 @@ export const CANCELLED_ORDER_REFUND_REASON =
 /** How long a claimed step is ours: longer than any call it makes (timeouts and client retries). */
 const LEASE_MS = 2 * 60_000;
 const BATCH = 100;
-/** Answers that a retry cannot change (the order was cancelled meanwhile, it is gone, ...). */
-const PERMANENT = new Set([400, 404, 409, 410, 422]);
 
 export interface FollowUpDeps {
   store: PaymentStore;
@@ -176,7 +174,7 @@ export function createFollowUpRunner(deps: FollowUpDeps): FollowUpRunner {
           );
         }
       }
-      if (status !== undefined && PERMANENT.has(status)) {
+      if (isPermanentRefusal(status)) {
         // Retrying cannot help; a person must look (the customer was charged but the order disagrees).
         store.followUps.block(step.id, reason);
         events.log.error(

@@ -1,0 +1,143 @@
+import { backoffDelay, createPollingWorker, type Logger, type PollingWorker } from '@shop/shared';
+import type { MailOutcome, MailRequest } from '@shop/shared/clients';
+import type { OwedMail, OwedMails } from '../data/orderStore.ts';
+
+/** Due rows read per look, and at most this many requests in flight from the worker at once. */
+const BATCH = 50;
+const CONCURRENCY = 4;
+/** A try's hold on its row lasts its call's timeout and this much more (the row is not tried twice at once). */
+const LEASE_MARGIN_MS = 1000;
+
+export type MailAttemptOutcome = 'sent' | 'retried' | 'given_up';
+
+export interface OrderMailDeps {
+  mails: OwedMails;
+  /** One try of a mail request (createMailRequests().send: one call, no retries, its own timeout). */
+  send: (body: MailRequest) => Promise<MailOutcome>;
+  logger: Logger;
+  /** The timeout of one try (ORDER_MAIL_TIMEOUT_MS). */
+  sendTimeoutMs: number;
+  /** Delay after the n-th failed try: backoffDelay(n, retry). */
+  retry: { baseMs: number; maxMs: number };
+  /** A request still failing this long after its order was created is given up. */
+  giveUpAfterMs: number;
+  intervalMs: number;
+  record: (outcome: MailAttemptOutcome) => void;
+}
+
+export interface OrderMails {
+  /** When a new order's request is first due for the worker: after the creator's own try. */
+  firstDueAt(now: number): number;
+  /** Right after the order committed: its first try, in the background (the caller never waits). */
+  kick(order: { id: string; user_id: string }): void;
+  /** Tries every due request once, CONCURRENCY at a time (the worker's tick). */
+  runDue(): Promise<void>;
+  /** Sends due requests in the background, across restarts; built stopped. */
+  worker: PollingWorker;
+}
+
+/**
+ * The order_created mail requests orders owe, until the notification-service has them. The request
+ * is written with its order (OrderStore.create) and tried at once; a failed try is tried again with
+ * backoff by the worker, a refusal a retry cannot change (isPermanentRefusal) or a request owed
+ * longer than giveUpAfterMs is given up with a warning. A repeated request is safe: the
+ * notification-service keeps one mail per (type, user, order) and answers a repeat with it.
+ */
+export function createOrderMails(deps: OrderMailDeps): OrderMails {
+  const { mails, logger } = deps;
+  const leaseMs = deps.sendTimeoutMs + LEASE_MARGIN_MS;
+  const background = new Set<Promise<void>>();
+  let stopping = false;
+
+  async function attempt(mail: Pick<OwedMail, 'order_id' | 'user_id' | 'type' | 'attempts' | 'created_at'>) {
+    const body: MailRequest = { user_id: mail.user_id, order_id: mail.order_id, type: mail.type };
+    const log = {
+      order_id: mail.order_id,
+      user_id: mail.user_id,
+      type: mail.type,
+      attempt: mail.attempts + 1,
+    };
+    const result = await deps.send(body);
+    if (result.outcome === 'accepted') {
+      mails.done(mail.order_id);
+      deps.record('sent');
+      logger.info({ ...log, notification: result.notification }, `${mail.type} mail requested`);
+      return;
+    }
+    const failure = { ...log, status: result.status, reason: result.reason };
+    const now = Date.now();
+    if (result.outcome === 'refused' || now - mail.created_at >= deps.giveUpAfterMs) {
+      mails.giveUp(mail.order_id, result.reason);
+      deps.record('given_up');
+      const why =
+        result.outcome === 'refused' ? 'refused' : 'still failing at ORDER_MAIL_GIVE_UP_AFTER_HOURS';
+      logger.warn(failure, `${mail.type} mail request ${why}; given up`);
+      return;
+    }
+    const delay = backoffDelay(mail.attempts + 1, deps.retry);
+    mails.retryLater(mail.order_id, result.reason, now + delay);
+    deps.record('retried');
+    logger.warn({ ...failure, retry_in_ms: delay }, `${mail.type} mail request failed; will retry`);
+  }
+
+  async function runDue() {
+    while (!stopping) {
+      const now = Date.now();
+      const due = mails.due(now, BATCH);
+      const claimed = due.filter((mail) => mails.claim(mail.order_id, now, now + leaseMs));
+      await eachAtMost(CONCURRENCY, claimed, attempt, () => !stopping);
+      if (due.length < BATCH) return;
+    }
+  }
+
+  const loop = createPollingWorker({
+    name: 'order-mail-worker',
+    intervalMs: deps.intervalMs,
+    logger,
+    tick: runDue,
+  });
+
+  return {
+    firstDueAt: (now) => now + leaseMs,
+    kick(order) {
+      const first = { order_id: order.id, user_id: order.user_id, type: 'order_created' as const };
+      // A failure to record the outcome leaves the row owed: the worker tries it when the lease ends.
+      const work = attempt({ ...first, attempts: 0, created_at: Date.now() }).catch((error: unknown) =>
+        logger.error({ err: error, order_id: order.id }, 'order_created mail try not recorded'),
+      );
+      background.add(work);
+      void work.finally(() => background.delete(work));
+    },
+    runDue,
+    worker: {
+      start() {
+        stopping = false;
+        loop.start();
+      },
+      async stop() {
+        stopping = true; // a long backlog is left between two tries, not drained first
+        await loop.stop();
+        while (background.size > 0) await Promise.allSettled([...background]);
+      },
+    },
+  };
+}
+
+/**
+ * Runs `work` over `items`, at most `limit` at once, while `goOn()`; the first error is thrown once
+ * all lanes ended. An item left out keeps its claim, so it is tried again once its lease ends.
+ */
+async function eachAtMost<T>(
+  limit: number,
+  items: T[],
+  work: (item: T) => Promise<void>,
+  goOn: () => boolean,
+): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (goOn() && next < items.length) await work(items[next++]!);
+  };
+  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, lane));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}

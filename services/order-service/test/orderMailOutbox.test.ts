@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import express, { type Response } from 'express';
+import request from 'supertest';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Order } from '@shop/shared/contracts';
+import { listen, logLines, metricSample, waitUntil } from '@shop/shared/testing';
+import { openOrderDatabase, openOrderStore } from '../src/data/sqliteOrderStore.ts';
+import { LAPTOP, asUser, buildApp, newUserId, placeOrder } from './helpers.ts';
+
+type Answer = 'accept' | 'unavailable' | 'hang' | 'user_gone';
+
+/**
+ * A stand-in notification-service on a real port: records each notify call and answers it as `answer`
+ * says at that moment (switchable). Like the real one, it keeps one mail per order: a repeat is
+ * answered with the same notification id.
+ */
+async function notificationStandIn(initial: Answer) {
+  const received: Array<{ order_id: string; answered: Answer }> = [];
+  const hanging: Response[] = [];
+  const mails = new Map<string, string>();
+  const standIn = { answer: initial, received, mails };
+  const app = express().use(express.json());
+  app.post('/api/notify', (req, res) => {
+    const { order_id } = req.body as { order_id: string };
+    const answer = standIn.answer;
+    received.push({ order_id, answered: answer });
+    if (answer === 'hang') return void hanging.push(res);
+    if (answer === 'unavailable') return void res.status(503).json({ code: 'unavailable' });
+    if (answer === 'user_gone') return void res.status(404).json({ code: 'user_not_found' });
+    if (!mails.has(order_id)) mails.set(order_id, randomUUID());
+    res.status(200).json({ notification_id: mails.get(order_id), status: 'sent' });
+  });
+  const server = await listen(app);
+  return Object.assign(standIn, {
+    server,
+    /** How many calls arrived for `orderId`. */
+    callsFor: (orderId: string) => received.filter((r) => r.order_id === orderId).length,
+    async close() {
+      for (const res of hanging) res.destroy();
+      await server.close();
+    },
+  });
+}
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+async function startStandIn(initial: Answer) {
+  const standIn = await notificationStandIn(initial);
+  cleanups.push(() => standIn.close());
+  return standIn;
+}
+
+function startOrders(options: Parameters<typeof buildApp>[0]) {
+  const built = buildApp({ worker: true, ...options });
+  cleanups.push(() => built.close());
+  return built;
+}
+
+function scratchDir() {
+  const dir = mkdtempSync(join(tmpdir(), 'order-mails-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+describe('the owed order_created mail request', () => {
+  it('when the notification-service answers 503 as orders are created, each order is 201 at once and, once it answers, each gets exactly one accepted request', async () => {
+    const standIn = await startStandIn('unavailable');
+    const orders = startOrders({ notificationServiceUrl: standIn.server.url });
+    const userId = newUserId();
+
+    const created: Order[] = [];
+    for (let i = 0; i < 3; i++) created.push(await placeOrder(orders.app, userId));
+    await waitUntil(() => created.every((o) => standIn.callsFor(o.id) >= 1), { what: 'the first tries' });
+    standIn.answer = 'accept';
+
+    await waitUntil(() => standIn.mails.size === 3, { what: 'a request of each order accepted' });
+    for (const order of created) {
+      await waitUntil(() => orders.store.owedMails.find(order.id)?.state === 'done', {
+        what: `order ${order.id}'s row done`,
+      });
+    }
+    for (const order of created) {
+      const calls = standIn.received.filter((r) => r.order_id === order.id);
+      expect(calls.filter((c) => c.answered === 'accept')).toHaveLength(1);
+      expect(calls.at(-1)?.answered).toBe('accept');
+    }
+    expect(standIn.mails.size).toBe(3);
+    const retried = logLines(orders.lines, 'order_created mail request failed; will retry');
+    expect(retried.length).toBeGreaterThanOrEqual(3);
+    expect(retried[0]).toMatchObject({ level: 'warn', status: 503 });
+    const metrics = (await request(orders.app).get('/metrics')).text;
+    expect(metricSample(metrics, 'order_mail_requests_total', { outcome: 'sent' })).toBe(3);
+  });
+
+  it('when a try times out, it is tried again and the order still gets one mail: the stand-in sees two calls and the row ends done', async () => {
+    const standIn = await startStandIn('hang');
+    const orders = startOrders({ notificationServiceUrl: standIn.server.url, mailTimeoutMs: 100 });
+    const order = await placeOrder(orders.app, newUserId());
+    await waitUntil(() => standIn.callsFor(order.id) === 1, { what: 'the first try' });
+    standIn.answer = 'accept';
+
+    await waitUntil(() => standIn.mails.size === 1, { what: 'the request accepted' });
+    await waitUntil(() => orders.store.owedMails.find(order.id)?.state === 'done', { what: 'its row done' });
+    expect(standIn.callsFor(order.id)).toBe(2);
+    expect(standIn.mails.size).toBe(1);
+    expect(orders.store.owedMails.find(order.id)).toMatchObject({ state: 'done', attempts: 2 });
+    expect(logLines(orders.lines, 'order_created mail request failed; will retry')).toHaveLength(1);
+  });
+
+  it('when the notification-service answers 404 user_not_found, the request is given up after one try with a warning', async () => {
+    const standIn = await startStandIn('user_gone');
+    const orders = startOrders({ notificationServiceUrl: standIn.server.url });
+    const order = await placeOrder(orders.app, newUserId());
+    await waitUntil(() => orders.store.owedMails.find(order.id)?.state === 'given_up', {
+      what: 'the request given up',
+    });
+    // A canary order after it: once its request is accepted, the worker has looked for due rows since.
+    standIn.answer = 'accept';
+    const canary = await placeOrder(orders.app, newUserId());
+    await waitUntil(() => orders.store.owedMails.find(canary.id)?.state === 'done', { what: 'the canary' });
+    const owed = await placeOrder(orders.app, newUserId());
+    await waitUntil(() => orders.store.owedMails.find(owed.id)?.state === 'done', {
+      what: 'a second canary',
+    });
+
+    expect(standIn.callsFor(order.id)).toBe(1);
+    expect(orders.store.owedMails.find(order.id)).toMatchObject({ state: 'given_up', attempts: 1 });
+    const [warning, ...more] = logLines(orders.lines, 'order_created mail request refused; given up');
+    expect(more).toEqual([]);
+    expect(warning).toMatchObject({ level: 'warn', order_id: order.id, status: 404 });
+  });
+
+  it('when writing the owed request fails, the order is not created either (one transaction)', async () => {
+    const file = join(scratchDir(), 'orders.sqlite');
+    const orders = startOrders({ store: openOrderStore(file), worker: false });
+    // Another connection makes the mail row's insert fail, after the order's own rows were written.
+    const other = openOrderDatabase(file);
+    cleanups.push(() => void other.close());
+    other.exec(`CREATE TRIGGER refuse_mail BEFORE INSERT ON order_mails
+                BEGIN SELECT RAISE(ABORT, 'the mail row cannot be written'); END`);
+    const userId = newUserId();
+
+    const refused = await request(orders.app).post('/api/order').set(asUser(userId)).send(LAPTOP);
+
+    expect(refused.status).toBe(500);
+    const list = await request(orders.app).get('/api/orders').set(asUser(userId));
+    expect(list.body.data).toEqual([]);
+    expect(other.prepare('SELECT count(*) AS n FROM orders').get()).toEqual({ n: 0 });
+    expect(other.prepare('SELECT count(*) AS n FROM order_mails').get()).toEqual({ n: 0 });
+
+    other.exec('DROP TRIGGER refuse_mail');
+    const order = await placeOrder(orders.app, userId);
+    expect(other.prepare('SELECT order_id, type FROM order_mails').all()).toEqual([
+      { order_id: order.id, type: 'order_created' },
+    ]);
+  });
+
+  it('when an instance stopped while its requests were still owed, the next instance on the same database sends them', async () => {
+    const file = join(scratchDir(), 'orders.sqlite');
+    const standIn = await startStandIn('unavailable');
+    const first = buildApp({ store: openOrderStore(file), notificationServiceUrl: standIn.server.url });
+    const order = await placeOrder(first.app, newUserId());
+    await waitUntil(() => standIn.callsFor(order.id) === 1, { what: 'the failed try' });
+    await first.close(); // waits for that try to be recorded
+    expect(standIn.callsFor(order.id)).toBe(1);
+
+    standIn.answer = 'accept';
+    const next = startOrders({ store: openOrderStore(file), notificationServiceUrl: standIn.server.url });
+    await waitUntil(() => standIn.mails.size === 1, { what: 'the next instance sending it' });
+    await waitUntil(() => next.store.owedMails.find(order.id)?.state === 'done', { what: 'its row done' });
+    expect(standIn.callsFor(order.id)).toBe(2);
+    expect(standIn.mails.size).toBe(1);
+    expect(logLines(next.lines, 'order_created mail requested')).toMatchObject([{ order_id: order.id }]);
+  });
+});
