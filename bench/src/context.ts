@@ -68,6 +68,8 @@ export async function createContext(
         PAYMENT_RETRY_BASE_MS: '',
         NOTIFY_WORKER_INTERVAL_MS: '',
         NOTIFY_RETRY_BASE_MS: '',
+        ORDER_MAIL_WORKER_INTERVAL_MS: '',
+        ORDER_MAIL_RETRY_BASE_MS: '',
         ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
       },
       options.runtime === 'compiled' ? 'compiled' : 'source',

@@ -61,6 +61,8 @@ export async function startTestStack(
       PAYMENT_RETRY_BASE_MS: '200',
       NOTIFY_WORKER_INTERVAL_MS: '200',
       NOTIFY_RETRY_BASE_MS: '200',
+      ORDER_MAIL_WORKER_INTERVAL_MS: '200',
+      ORDER_MAIL_RETRY_BASE_MS: '200',
       // No per-recipient mail cap either: load and soak runs send one user hundreds of receipts
       // (the cap is tested in the notification-service's own suite, with the real user-service).
       NOTIFY_RECIPIENT_HOURLY_CAP: '0',
