@@ -40,8 +40,8 @@ export interface OwedMails {
   due(now: number, limit: number): OwedMail[];
   /** Takes a due row for one try until `leaseUntil`; false when someone else took it first. */
   claim(orderId: string, now: number, leaseUntil: number): boolean;
-  /** The notification-service accepted the request. */
-  done(orderId: string): void;
+  /** The notification-service accepted these orders' requests (one transaction). */
+  done(orderIds: string[]): void;
   /** The try failed: another one at `at`. */
   retryLater(orderId: string, error: string, at: number): void;
   /** No further tries: refused for good, or owed too long. */

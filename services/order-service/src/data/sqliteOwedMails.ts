@@ -37,12 +37,14 @@ export function sqliteOwedMails(db: SqliteDatabase): OwedMails {
   const find = db.prepare<[string], OwedMail>(
     `SELECT * FROM order_mails WHERE order_id = ? AND type = 'order_created'`,
   );
+  const doneAll = db.transaction((orderIds: string[]) => {
+    const at = Date.now();
+    for (const orderId of orderIds) finish.run('done', null, at, orderId);
+  });
   return {
     due: (now, limit) => due.all(now, limit),
     claim: (orderId, now, leaseUntil) => claim.run(leaseUntil, orderId, now).changes === 1,
-    done: (orderId) => {
-      finish.run('done', null, Date.now(), orderId);
-    },
+    done: (orderIds) => doneAll.immediate(orderIds),
     retryLater: (orderId, error, at) => {
       retryLater.run(error, at, orderId);
     },

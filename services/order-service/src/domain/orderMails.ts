@@ -7,6 +7,12 @@ const BATCH = 50;
 const CONCURRENCY = 4;
 /** A try's hold on its row lasts its call's timeout and this much more (the row is not tried twice at once). */
 const LEASE_MARGIN_MS = 1000;
+/**
+ * Accepted requests are marked done together this long after the first: one commit (one fsync) for
+ * the many orders a busy second accepts, instead of one more per order. A mark lost to a crash
+ * only repeats a request once its hold ends, which the notification-service answers with the same mail.
+ */
+const DONE_FLUSH_MS = 20;
 
 export type MailAttemptOutcome = 'sent' | 'retried' | 'given_up';
 
@@ -48,6 +54,31 @@ export function createOrderMails(deps: OrderMailDeps): OrderMails {
   const leaseMs = deps.sendTimeoutMs + LEASE_MARGIN_MS;
   const background = new Set<Promise<void>>();
   let stopping = false;
+  let accepted: string[] = [];
+  let flushTimer: NodeJS.Timeout | undefined;
+
+  function markDone(orderId: string) {
+    accepted.push(orderId);
+    if (flushTimer) return;
+    flushTimer = setTimeout(flushDone, DONE_FLUSH_MS);
+    flushTimer.unref();
+  }
+
+  function flushDone() {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+    const orderIds = accepted;
+    accepted = [];
+    if (orderIds.length === 0) return;
+    try {
+      mails.done(orderIds);
+    } catch (error) {
+      logger.error(
+        { err: error, orders: orderIds.length },
+        'order_created mails accepted but not marked done; they will be requested again',
+      );
+    }
+  }
 
   async function attempt(mail: Pick<OwedMail, 'order_id' | 'user_id' | 'type' | 'attempts' | 'created_at'>) {
     const body: MailRequest = { user_id: mail.user_id, order_id: mail.order_id, type: mail.type };
@@ -59,7 +90,7 @@ export function createOrderMails(deps: OrderMailDeps): OrderMails {
     };
     const result = await deps.send(body);
     if (result.outcome === 'accepted') {
-      mails.done(mail.order_id);
+      markDone(mail.order_id);
       deps.record('sent');
       logger.info({ ...log, notification: result.notification }, `${mail.type} mail requested`);
       return;
@@ -118,6 +149,7 @@ export function createOrderMails(deps: OrderMailDeps): OrderMails {
         stopping = true; // a long backlog is left between two tries, not drained first
         await loop.stop();
         while (background.size > 0) await Promise.allSettled([...background]);
+        flushDone();
       },
     },
   };
