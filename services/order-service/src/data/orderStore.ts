@@ -38,8 +38,8 @@ export interface OwedMail {
 export interface OwedMails {
   /** Owed rows whose next_attempt_at has come, the longest waiting first. */
   due(now: number, limit: number): OwedMail[];
-  /** Takes a due row for one try until `leaseUntil`; false when someone else took it first. */
-  claim(orderId: string, now: number, leaseUntil: number): boolean;
+  /** Takes these rows, those still due, for one try until `leaseUntil` (one transaction); answers the ones taken. */
+  claim(orderIds: string[], now: number, leaseUntil: number): string[];
   /** The notification-service accepted these orders' requests (one transaction). */
   done(orderIds: string[]): void;
   /** The try failed: another one at `at`. */

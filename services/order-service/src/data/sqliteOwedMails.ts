@@ -37,13 +37,16 @@ export function sqliteOwedMails(db: SqliteDatabase): OwedMails {
   const find = db.prepare<[string], OwedMail>(
     `SELECT * FROM order_mails WHERE order_id = ? AND type = 'order_created'`,
   );
+  const claimAll = db.transaction((orderIds: string[], now: number, leaseUntil: number) =>
+    orderIds.filter((orderId) => claim.run(leaseUntil, orderId, now).changes === 1),
+  );
   const doneAll = db.transaction((orderIds: string[]) => {
     const at = Date.now();
     for (const orderId of orderIds) finish.run('done', null, at, orderId);
   });
   return {
     due: (now, limit) => due.all(now, limit),
-    claim: (orderId, now, leaseUntil) => claim.run(leaseUntil, orderId, now).changes === 1,
+    claim: (orderIds, now, leaseUntil) => claimAll.immediate(orderIds, now, leaseUntil),
     done: (orderIds) => doneAll.immediate(orderIds),
     retryLater: (orderId, error, at) => {
       retryLater.run(error, at, orderId);

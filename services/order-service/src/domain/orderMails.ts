@@ -115,7 +115,15 @@ export function createOrderMails(deps: OrderMailDeps): OrderMails {
     while (!stopping) {
       const now = Date.now();
       const due = mails.due(now, BATCH);
-      const claimed = due.filter((mail) => mails.claim(mail.order_id, now, now + leaseMs));
+      // Claimed in one commit; a row another process took first is left to it.
+      const taken = new Set(
+        mails.claim(
+          due.map((mail) => mail.order_id),
+          now,
+          now + leaseMs,
+        ),
+      );
+      const claimed = due.filter((mail) => taken.has(mail.order_id));
       await eachAtMost(CONCURRENCY, claimed, attempt, () => !stopping);
       if (due.length < BATCH) return;
     }
