@@ -5,9 +5,10 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import express, { type Response } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '@shop/shared';
-import { authEnvFor, listen, testKeys } from '@shop/shared/testing';
+import { authEnvFor, listen, testKeys, waitUntil } from '@shop/shared/testing';
 import { tsxArgs } from '@shop/shared/startup';
 import { openOrderStore } from '../src/data/sqliteOrderStore.ts';
 import { LAPTOP, asService, asUser, buildApp, newUserId } from './helpers.ts';
@@ -117,6 +118,62 @@ describe('the order-service process', () => {
       expect(code).toBe(1);
       expect(stderr.trim()).toMatch(/^Invalid configuration: ORDER_DEFAULT_CURRENCY .*\(got "XYZ"\)$/);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('when the process is killed (SIGKILL) while its order_created request is unanswered, the next process on the same file sends it, once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'order-crash-'));
+    const calls: string[] = [];
+    const hanging: Response[] = [];
+    const standIn = express().use(express.json());
+    standIn.post('/api/notify', (req, res) => {
+      const { order_id } = req.body as { order_id: string };
+      calls.push(order_id);
+      // The first try never gets its answer: the process dies while it waits.
+      if (calls.length === 1) return void hanging.push(res);
+      res.json({ notification_id: order_id, status: 'sent' });
+    });
+    const notifications = await listen(standIn);
+    const env = {
+      ...authEnvFor('order-service'),
+      ORDER_SERVICE_PORT: '0',
+      ORDER_DB_PATH: join(dir, 'orders.sqlite'),
+      NOTIFICATION_SERVICE_URL: notifications.url,
+      ORDER_MAIL_WORKER_INTERVAL_MS: '20',
+    };
+    let child = runMain(env);
+    try {
+      const url = await listeningUrl(child);
+      const created = await fetch(`${url}/api/order`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...asUser(newUserId()) },
+        body: JSON.stringify(LAPTOP),
+      });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      await waitUntil(() => calls.length === 1, { what: 'the first try' });
+      const killed = exitOf(child);
+      child.kill('SIGKILL');
+      await killed;
+
+      child = runMain(env);
+      await listeningUrl(child);
+      // Its worker waits for the dead try's hold (ORDER_MAIL_TIMEOUT_MS + 1 s) to end.
+      await waitUntil(() => calls.length === 2, { what: 'the next process sending it', timeoutMs: 15_000 });
+      const store = openOrderStore(env.ORDER_DB_PATH);
+      try {
+        await waitUntil(() => store.owedMails.find(id)?.state === 'done', { what: 'its row done' });
+      } finally {
+        store.close();
+      }
+      expect(calls).toEqual([id, id]);
+    } finally {
+      const exited = child.exitCode === null ? exitOf(child) : undefined;
+      child.kill('SIGTERM');
+      await exited;
+      for (const res of hanging) res.destroy();
+      await notifications.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
