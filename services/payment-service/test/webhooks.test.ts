@@ -14,6 +14,7 @@ import {
   WEBHOOK_SECRET,
   deliverEvent,
   logged,
+  recordStripeRequests,
 } from './support/harness.ts';
 
 const h = useHarness();
@@ -151,6 +152,38 @@ describe('Stripe webhooks', () => {
     expect(second.status).toBe(200);
     expect(second.body.outcome).toBe('duplicate');
     expect(h.notify.calls).toHaveLength(1);
+  });
+
+  it('when the succeeded event of a payment pay-order already recorded succeeded arrives, it is processed without asking Stripe again', async () => {
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+    await payOrder(h.service.app, userId, { order_id: order.id, payment_method: 'pm_card_visa' }).expect(200);
+    await h.service.deps.followUps.idle();
+    const sent = recordStripeRequests(h.service);
+
+    const res = await deliver(events('payment_intent.succeeded')[0]);
+    await h.service.deps.followUps.idle();
+
+    expect(res.body.outcome).toBe('processed');
+    expect(sent).toEqual([]); // the payment is final: nothing Stripe could answer would change it
+    expect(await orderStatus(h.orders, order)).toBe('Paid');
+    expect(h.notify.calls).toHaveLength(1);
+  });
+
+  it('when a canceled event arrives for a payment recorded succeeded, Stripe is asked and the event refused', async () => {
+    const userId = newUserId();
+    const order = await placeOrder(h.orders, userId);
+    await payOrder(h.service.app, userId, { order_id: order.id, payment_method: 'pm_card_visa' }).expect(200);
+    const succeeded = events('payment_intent.succeeded')[0]!;
+    const claimed = { ...succeeded, id: `${succeeded.id}x`, type: 'payment_intent.canceled' };
+    claimed.data = { object: { ...(succeeded.data.object as object), status: 'canceled' } };
+    const sent = recordStripeRequests(h.service);
+
+    const res = await deliver(claimed);
+
+    expect(res.body.outcome).toBe('refused');
+    expect(sent).toEqual([expect.objectContaining({ method: 'GET' })]);
+    expect(await orderStatus(h.orders, order)).toBe('Paid');
   });
 
   it('when events arrive in reverse order, the payment ends succeeded and an older failure does not undo it', async () => {

@@ -1,5 +1,4 @@
 import { ConfigError, openDatabaseSetting } from '@shop/shared';
-import { openMongoUserStore } from './mongoUserStore.ts';
 import { createSqliteUserStore } from './sqliteUserStore.ts';
 import type { UserStore } from './userStore.ts';
 
@@ -24,6 +23,8 @@ export async function openUserStore(config: {
       );
     }
     try {
+      // Loaded only here: mongoose and its driver hold about 30 MB that a service on SQLite never uses.
+      const { openMongoUserStore } = await import('./mongoUserStore.ts');
       return await openMongoUserStore(uri);
     } catch (error) {
       const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
