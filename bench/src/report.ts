@@ -34,7 +34,12 @@ export function formatReport(report: BenchReport): string {
   const payment = paymentCpuTable(report.rows);
   const problems = Object.entries(report.logProblems)
     .filter(([, found]) => found.count > 0)
-    .map(([name, found]) => `${name}: ${found.count} warning/error log lines, first: ${found.first[0]}`);
+    .map(([name, found]) => {
+      const kinds = Object.entries(found.byMessage)
+        .slice(0, 4)
+        .map(([message, count]) => `${count} x ${message}`);
+      return `${name}: ${found.count} warning/error log lines (${kinds.join('; ')}), first: ${found.first[0]}`;
+    });
   const { machine } = report;
   return [
     `Machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.totalMemMb} MB, Node ${machine.node}, ` +

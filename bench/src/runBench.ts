@@ -8,6 +8,7 @@ import { login } from './scenarios/login.ts';
 import { orderGet, orderPost } from './scenarios/orders.ts';
 import { payOrder } from './scenarios/payOrder.ts';
 import type { Scenario } from './scenarios/scenario.ts';
+import { tallyByMessage } from './logTally.ts';
 
 // Run order matters: durability restarts the services on synchronous=NORMAL and back, and growth
 // swaps the order database, so it goes last.
@@ -30,7 +31,7 @@ export interface BenchReport {
   rows: Row[];
   rss: Array<RssRecord & { met: boolean | null }>;
   /** Warning and error log lines of the services, per scenario (empty when all went well). */
-  logProblems: Record<string, { count: number; first: string[] }>;
+  logProblems: Record<string, { count: number; byMessage: Record<string, number>; first: string[] }>;
 }
 
 /** Starts everything, measures the baselines and the chosen scenarios, stops everything. */
@@ -113,6 +114,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       const problems = ctx.drainLogProblems();
       logProblems[name] = {
         count: problems.length,
+        byMessage: tallyByMessage(problems),
         first: problems.slice(0, 10).map((line) => line.slice(0, 300)),
       };
     }

@@ -117,6 +117,9 @@ async function receiptOrderIds(ctx: BenchContext): Promise<string[]> {
     .reverse();
 }
 
+/** Orders per seeding transaction: each commits in a few milliseconds. */
+const SEED_CHUNK = 200;
+
 /**
  * Puts `count` new Pending orders of the user straight into the order database (the service reads
  * them like any other), and answers the ids of all the user's Pending orders.
@@ -124,20 +127,26 @@ async function receiptOrderIds(ctx: BenchContext): Promise<string[]> {
 function pendingOrders(dbPath: string, userId: string, count: number): string[] {
   const db = openOrderDatabase(dbPath);
   try {
-    seedOrders(
-      db,
-      (function* () {
-        for (let i = 0; i < count; i++) {
-          yield {
-            user_id: userId,
-            product_name: 'Bench order',
-            quantity: 1,
-            unit_amount: 2500,
-            currency: 'USD',
-          };
-        }
-      })(),
-    );
+    // In short transactions: the running order-service waits at most LOCK_WAIT_MS (50 ms) for the
+    // lock, so one long transaction made its own writes meanwhile (the mail worker's, a payment's
+    // mark_paid) fail with store_busy, which the bench then reported as the service's errors.
+    for (let seeded = 0; seeded < count; seeded += SEED_CHUNK) {
+      const chunk = Math.min(SEED_CHUNK, count - seeded);
+      seedOrders(
+        db,
+        (function* () {
+          for (let i = 0; i < chunk; i++) {
+            yield {
+              user_id: userId,
+              product_name: 'Bench order',
+              quantity: 1,
+              unit_amount: 2500,
+              currency: 'USD',
+            };
+          }
+        })(),
+      );
+    }
     const rows = db
       .prepare(`SELECT id FROM orders WHERE user_id = ? AND status = 'Pending' ORDER BY seq`)
       .all(userId) as Array<{ id: string }>;
