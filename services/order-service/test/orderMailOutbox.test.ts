@@ -113,6 +113,26 @@ describe('the owed order_created mail request', () => {
     expect(logLines(orders.lines, 'order_created mail request failed; will retry')).toHaveLength(1);
   });
 
+  it('when 8 requests are already in flight, a new order does not add a ninth: its row is due for the worker at once, which sends it', async () => {
+    const standIn = await startStandIn('hang');
+    const orders = startOrders({ notificationServiceUrl: standIn.server.url, mailTimeoutMs: 1_500 });
+    const userId = newUserId();
+    const first: Order[] = [];
+    for (let i = 0; i < 8; i++) first.push(await placeOrder(orders.app, userId));
+    await waitUntil(() => standIn.received.length === 8, { what: 'the eight tries hanging' });
+
+    const createdAt = Date.now();
+    const ninth = await placeOrder(orders.app, userId);
+
+    // The creators' tries hold their rows past their timeout; the ninth was left to the worker, due now.
+    for (const order of first) {
+      expect(orders.store.owedMails.find(order.id)!.next_attempt_at).toBeGreaterThan(createdAt);
+    }
+    expect(orders.store.owedMails.find(ninth.id)!.next_attempt_at).toBeLessThanOrEqual(Date.now());
+    await waitUntil(() => standIn.callsFor(ninth.id) === 1, { what: "the worker's try of the ninth" });
+    expect(standIn.received).toHaveLength(9);
+  });
+
   it('when the notification-service answers 404 user_not_found, the request is given up after one try with a warning', async () => {
     const standIn = await startStandIn('user_gone');
     const orders = startOrders({ notificationServiceUrl: standIn.server.url });

@@ -5,6 +5,12 @@ import type { OwedMail, OwedMails } from '../data/orderStore.ts';
 /** Due rows read per look, and at most this many requests in flight from the worker at once. */
 const BATCH = 50;
 const CONCURRENCY = 4;
+/**
+ * At most this many creators' tries in flight at once. Past it, a new order's request is left to the
+ * worker (due at once): under a burst, one try per order flooded the notification-service, most
+ * timed out while it still worked on them, and each was then sent again.
+ */
+const AT_ONCE_LIMIT = 8;
 /** A try's hold on its row lasts its call's timeout and this much more (the row is not tried twice at once). */
 const LEASE_MARGIN_MS = 1000;
 /**
@@ -32,9 +38,9 @@ export interface OrderMailDeps {
 }
 
 export interface OrderMails {
-  /** When a new order's request is first due for the worker: after the creator's own try. */
+  /** When a new order's request is first due for the worker: after the creator's own try, or at once when too many are in flight. */
   firstDueAt(now: number): number;
-  /** Right after the order committed: its first try, in the background (the caller never waits). */
+  /** Right after the order committed: its first try, in the background (the caller never waits), unless left to the worker. */
   kick(order: { id: string; user_id: string }): void;
   /** Tries every due request once, CONCURRENCY at a time (the worker's tick). */
   runDue(): Promise<void>;
@@ -136,9 +142,14 @@ export function createOrderMails(deps: OrderMailDeps): OrderMails {
     tick: runDue,
   });
 
+  // firstDueAt and kick run in the same tick (the order's transaction is synchronous), so both see
+  // the same count: a request is either tried by its creator or due for the worker, never both.
+  const saturated = () => background.size >= AT_ONCE_LIMIT;
+
   return {
-    firstDueAt: (now) => now + leaseMs,
+    firstDueAt: (now) => (saturated() ? now : now + leaseMs),
     kick(order) {
+      if (saturated()) return; // due now: the worker's next look sends it
       const first = { order_id: order.id, user_id: order.user_id, type: 'order_created' as const };
       // A failure to record the outcome leaves the row owed: the worker tries it when the lease ends.
       const work = attempt({ ...first, attempts: 0, created_at: Date.now() }).catch((error: unknown) =>
