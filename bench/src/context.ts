@@ -35,7 +35,15 @@ export interface BenchContext {
   /** Warms up, then measures one load and prints a progress line before and after. */
   measure(
     label: string,
-    spec: Omit<LoadSpec, 'durationSec' | 'connections'> & { connections?: number; durationSec?: number },
+    spec: Omit<LoadSpec, 'durationSec' | 'connections'> & {
+      connections?: number;
+      durationSec?: number;
+      /**
+       * Waits for the work the load left behind (e.g. mails still owed), after the warm-up and after
+       * the measured load; the CPU figure includes the latter, so deferred work is not left out.
+       */
+      settle?: () => Promise<void>;
+    },
   ): Promise<Measured>;
   /** Starts a scenario's own RSS peak: resets VmHWM of every process. */
   resetPeaks(): void;
@@ -96,7 +104,10 @@ export async function createContext(
     async measure(label, spec) {
       const connections = spec.connections ?? options.connections;
       const durationSec = spec.durationSec ?? options.durationSec;
-      if (options.warmupSec > 0) await runLoad({ ...spec, connections, durationSec: options.warmupSec });
+      if (options.warmupSec > 0) {
+        await runLoad({ ...spec, connections, durationSec: options.warmupSec });
+        await spec.settle?.();
+      }
       process.stdout.write(`  ... ${label}: ${durationSec} s, ${connections} connections\n`);
       const names = [
         ...shop.stack.processes.keys(),
@@ -105,6 +116,7 @@ export async function createContext(
       ];
       const cpuBefore = names.map((name) => cpuMs(pidOf(name)!));
       const result = await runLoad({ ...spec, connections, durationSec });
+      await spec.settle?.();
       const cpuUsPerRequest = Object.fromEntries(
         names
           .map(

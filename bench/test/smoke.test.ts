@@ -56,6 +56,13 @@ describe('pnpm bench --smoke', () => {
     expect(output).toMatch(/\| whole system \(with sandboxes\) +\| \d+/);
   });
 
+  it("order POST waits for the orders' confirmation mail requests: none is left owed when its CPU is read", () => {
+    for (const post of report.rows.filter((row) => row.detail?.comparable === 'order POST')) {
+      expect(post.detail?.owedAtEnd, post.name).toBeGreaterThanOrEqual(0);
+      expect(post.detail?.owedAfterWait, post.name).toBe(0);
+    }
+  });
+
   it('every row got answers and 0 errors (else it names the status codes seen)', () => {
     for (const row of report.rows) {
       expect(row.load.requests, `${row.name}: requests made`).toBeGreaterThan(0);

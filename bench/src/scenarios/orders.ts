@@ -85,11 +85,17 @@ export async function measureOrderPost(
 ): Promise<Row[]> {
   const current = synchronous === 'FULL';
   const name = current ? 'order POST /api/order' : 'order POST /api/order, synchronous=NORMAL';
+  const drain = { owedAtEnd: 0, drainedMs: 0, owedAfterWait: 0 };
   const load = await ctx.measure(name, {
     url: `${ctx.shop.url('order-service')}/api/order`,
     method: 'POST',
     headers: { authorization: `Bearer ${ctx.user.token}` },
     body: NEW_ORDER,
+    // Each order owes its confirmation mail request; the ones still owed when the load stops are
+    // sent afterwards, and their cost belongs to the orders, so the CPU figure waits for them.
+    settle: async () => {
+      Object.assign(drain, await drainOwedMails(ctx.orderDbPath));
+    },
   });
   const ratio = load.requestsPerSec / baselines.POST.requestsPerSec;
   return [
@@ -99,7 +105,31 @@ export async function measureOrderPost(
       load,
       baseline: 'POST',
       ...(current ? { target: '>= 40% of bare POST', met: ratio >= 0.4 } : {}),
-      detail: { synchronous, comparable: 'order POST' },
+      detail: { synchronous, comparable: 'order POST', ...drain },
     }),
   ];
+}
+
+const DRAIN_LIMIT_MS = 120_000;
+
+/**
+ * Waits until the order-service's owed order_created mail requests are all sent (or DRAIN_LIMIT_MS
+ * passed): how many were owed when the load stopped, how long they took, and how many were left.
+ */
+async function drainOwedMails(dbPath: string) {
+  const db = openOrderDatabase(dbPath);
+  try {
+    const owedNow = () =>
+      (db.prepare(`SELECT count(*) AS n FROM order_mails WHERE state = 'owed'`).get() as { n: number }).n;
+    const started = Date.now();
+    const owedAtEnd = owedNow();
+    let owed = owedAtEnd;
+    while (owed > 0 && Date.now() - started < DRAIN_LIMIT_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      owed = owedNow();
+    }
+    return { owedAtEnd, drainedMs: Date.now() - started, owedAfterWait: owed };
+  } finally {
+    db.close();
+  }
 }
