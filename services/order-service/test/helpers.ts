@@ -23,6 +23,8 @@ export function buildApp(
     notificationServiceUrl?: string;
     mailTimeoutMs?: number;
     worker?: boolean;
+    /** More settings, e.g. the mail retry schedule. */
+    env?: Record<string, string | number>;
   } = {},
 ) {
   const config = readConfig(
@@ -36,6 +38,7 @@ export function buildApp(
       ORDER_MAIL_TIMEOUT_MS: options.mailTimeoutMs,
       ORDER_MAIL_WORKER_INTERVAL_MS: 20,
       ORDER_MAIL_RETRY_BASE_MS: 20,
+      ...options.env,
     }),
   );
   const { logger, lines } = captureLogs('order-service');

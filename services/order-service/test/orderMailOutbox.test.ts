@@ -1,49 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import express, { type Response } from 'express';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Order } from '@shop/shared/contracts';
-import { listen, logLines, metricSample, waitUntil } from '@shop/shared/testing';
+import { logLines, metricSample, waitUntil } from '@shop/shared/testing';
 import { openOrderDatabase, openOrderStore } from '../src/data/sqliteOrderStore.ts';
 import { LAPTOP, asUser, buildApp, newUserId, placeOrder } from './helpers.ts';
-
-type Answer = 'accept' | 'unavailable' | 'hang' | 'user_gone';
-
-/**
- * A stand-in notification-service on a real port: records each notify call and answers it as `answer`
- * says at that moment (switchable). Like the real one, it keeps one mail per order: a repeat is
- * answered with the same notification id.
- */
-async function notificationStandIn(initial: Answer) {
-  const received: Array<{ order_id: string; answered: Answer }> = [];
-  const hanging: Response[] = [];
-  const mails = new Map<string, string>();
-  const standIn = { answer: initial, received, mails };
-  const app = express().use(express.json());
-  app.post('/api/notify', (req, res) => {
-    const { order_id } = req.body as { order_id: string };
-    const answer = standIn.answer;
-    received.push({ order_id, answered: answer });
-    if (answer === 'hang') return void hanging.push(res);
-    if (answer === 'unavailable') return void res.status(503).json({ code: 'unavailable' });
-    if (answer === 'user_gone') return void res.status(404).json({ code: 'user_not_found' });
-    if (!mails.has(order_id)) mails.set(order_id, randomUUID());
-    res.status(200).json({ notification_id: mails.get(order_id), status: 'sent' });
-  });
-  const server = await listen(app);
-  return Object.assign(standIn, {
-    server,
-    /** How many calls arrived for `orderId`. */
-    callsFor: (orderId: string) => received.filter((r) => r.order_id === orderId).length,
-    async close() {
-      for (const res of hanging) res.destroy();
-      await server.close();
-    },
-  });
-}
+import { type Answer, notificationStandIn } from './notificationStandIn.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
