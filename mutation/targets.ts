@@ -199,6 +199,13 @@ export const targets: Target[] = [
       },
       {
         file: 'services/order-service/src/domain/orderMails.ts',
+        mutator: 'ArrayDeclaration',
+        near: 'let accepted: string[] = [];',
+        replacement: '["Stryker was here"]',
+        reason: 'an id that names no order is marked done with the first batch: the UPDATE matches no row',
+      },
+      {
+        file: 'services/order-service/src/domain/orderMails.ts',
         mutator: 'ConditionalExpression',
         near: 'if (orderIds.length === 0) return;',
         replacement: 'false',
