@@ -57,7 +57,7 @@ describe('health, readiness and metrics', () => {
     expect(notReady.body.code).toBe('not_ready');
   });
 
-  it('when mails are sent and skipped, /metrics counts them by type and status', async () => {
+  it('when two mails are sent, /metrics counts them by type and status, and their calls: 4 to Gmail, 1 per mail to the user-service, 1 to the order-service', async () => {
     service = startService(n);
     const user = await registerUser(n);
     const order = await createOrder(n, user.id);
@@ -69,12 +69,16 @@ describe('health, readiness and metrics', () => {
     expect(metrics).toMatch(/notifications_total\{[^}]*type="order_paid"[^}]*status="sent"[^}]*\} 1/);
     expect(metrics).toMatch(/notifications_total\{[^}]*type="welcome"[^}]*status="sent"[^}]*\} 1/);
     // Two mails to Gmail (a drafts.create and a drafts.send each), and the calls to the user- and
-    // order-service, each timed.
+    // order-service, each timed: one user-service call per mail (the user and the preferences come
+    // together) and one order-service call for the order mail.
     expect(metrics).toMatch(
       /http_client_request_duration_seconds_count\{[^}]*target="gmail",method="POST",status="200"[^}]*\} 4/,
     );
     expect(metrics).toMatch(
-      /http_client_request_duration_seconds_count\{[^}]*target="user-service"[^}]*status="200"[^}]*\} [1-9]/,
+      /http_client_request_duration_seconds_count\{[^}]*target="user-service",method="GET",status="200"[^}]*\} 2\n/,
+    );
+    expect(metrics).toMatch(
+      /http_client_request_duration_seconds_count\{[^}]*target="order-service",method="GET",status="200"[^}]*\} 1\n/,
     );
   });
 });

@@ -63,6 +63,50 @@ describe('GET /api/user/:id/preferences', () => {
   });
 });
 
+describe('GET /api/user/:id/recipient', () => {
+  const asNotifications = bearer(serviceToken('notification-service', 'user-service'));
+
+  it('when the notification-service asks, 200 with the same user and preferences the two separate endpoints answer', async () => {
+    const { app, user, path, asUser } = await setup();
+    await request(app)
+      .put(path)
+      .set(asUser)
+      .send({ welcome: { email: false } });
+
+    const res = await request(app).get(`/api/user/${user.id}/recipient`).set(asNotifications);
+
+    expect(res.status).toBe(200);
+    const alone = await request(app).get(`/api/user/${user.id}`).set(asNotifications);
+    const preferences = await request(app).get(path).set(asNotifications);
+    expect(res.body).toEqual({ user: alone.body, preferences: preferences.body });
+    expect(res.body.preferences.welcome).toEqual({ email: false });
+    expect(res.body.user).not.toHaveProperty('password_hash');
+  });
+
+  it('when the notification-service asks about an unknown user, 404 user_not_found', async () => {
+    const { app } = await setup();
+    const res = await request(app).get(`/api/user/${randomUUID()}/recipient`).set(asNotifications);
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('user_not_found');
+  });
+
+  it('when the user themselves asks, 403 and no data: only the notification-service reads it', async () => {
+    const { app, user, asUser } = await setup();
+    const res = await request(app).get(`/api/user/${user.id}/recipient`).set(asUser);
+    expect(res.status).toBe(403);
+    expect(res.text).not.toContain(user.email);
+  });
+
+  it('when another service asks, 401 and no data', async () => {
+    const { app, user } = await setup();
+    const res = await request(app)
+      .get(`/api/user/${user.id}/recipient`)
+      .set(bearer(serviceToken('payment-service', 'user-service')));
+    expect(res.status).toBe(401);
+    expect(res.text).not.toContain(user.email);
+  });
+});
+
 describe('PUT /api/user/:id/preferences', () => {
   it('when one setting is turned off, 200 brings the full preferences with only that one changed', async () => {
     const { app, user, path, asUser } = await setup();

@@ -120,7 +120,12 @@ describe('user endpoints refuse bad credentials', () => {
     ],
   ];
 
-  for (const path of ['/api/user/:id', '/api/user/me', '/api/user/:id/preferences']) {
+  for (const path of [
+    '/api/user/:id',
+    '/api/user/me',
+    '/api/user/:id/preferences',
+    '/api/user/:id/recipient',
+  ]) {
     it.each(forged)(`when %s, ${path} answers 401 and no data`, async (_situation, headers, code) => {
       const { app, user } = await setup();
       const res = await request(app).get(path.replace(':id', user.id)).set(headers(user.id));

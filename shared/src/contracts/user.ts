@@ -97,6 +97,8 @@ export const Preferences = z.object({
   updated_at: Timestamp.nullable(),
 });
 export type Preferences = z.infer<typeof Preferences>;
+/** A mail's recipient: the user and their preferences, read together (one call per mail). */
+export const Recipient = z.object({ user: User, preferences: Preferences });
 
 /** PUT merges what is given onto the current settings; kinds and channels left out stay as they are. */
 export const UpdatePreferencesBody = z.strictObject({
@@ -393,6 +395,21 @@ export const userApi = defineApi({
       responses: {
         200: { description: 'Per kind, per channel; all on by default.', schema: Preferences },
         403: notYours,
+        404: userNotFound,
+      },
+    }),
+    getRecipient: endpoint({
+      operationId: 'getRecipient',
+      tag: 'preferences',
+      method: 'get',
+      path: '/api/user/:id/recipient',
+      summary: 'A user and their notification preferences in one answer (the notification-service)',
+      description:
+        "What the notification-service needs for each mail: the same user as `GET /api/user/:id` and the same preferences as `GET /api/user/:id/preferences`, in one call instead of two. Only the notification-service's service token is accepted; users read the two endpoints.",
+      access: { services: ['notification-service'] },
+      params: IdParams,
+      responses: {
+        200: { description: 'The user and their preferences.', schema: Recipient },
         404: userNotFound,
       },
     }),

@@ -37,13 +37,8 @@ export async function fetchUser(
   userId: string,
   logger: Logger,
 ): Promise<{ user: User; preferences: Preferences }> {
-  const params = { id: userId };
   try {
-    const [user, preferences] = await Promise.all([
-      users.call('getUser', { params }),
-      users.call('getPreferences', { params }),
-    ]);
-    return { user, preferences };
+    return await users.call('getRecipient', { params: { id: userId } });
   } catch (error) {
     throw lookupFailure(error, 'user-service', userNotFound(), logger);
   }

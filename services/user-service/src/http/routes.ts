@@ -108,6 +108,11 @@ export function userRoutes({
       ensureSelfOrService(caller, params.id);
       return { status: 200, body: await preferences.get(params.id) };
     },
+    // Only the notification-service's token reaches here (the contract's access): one read per mail.
+    getRecipient: async ({ params }) => {
+      const user = toUserJson(await accounts.getUser(params.id));
+      return { status: 200, body: { user, preferences: await preferences.get(params.id) } };
+    },
     updatePreferences: async ({ params, body, caller }) => {
       ensureSelfOrService(caller, params.id);
       return { status: 200, body: await preferences.update(params.id, body) };
