@@ -5,8 +5,9 @@ import { logLines, metricSample, waitUntil } from '@shop/shared/testing';
 import type { OrderStore } from '../src/data/orderStore.ts';
 import { createSqliteOrderStore, openOrderDatabase } from '../src/data/sqliteOrderStore.ts';
 import { uuidv7 } from '../src/domain/ids.ts';
-import { buildApp, newUserId, placeOrder } from './helpers.ts';
-import { type Answer, notificationStandIn } from './notificationStandIn.ts';
+import type { buildApp } from './helpers.ts';
+import { newUserId, placeOrder } from './helpers.ts';
+import { orderMailKit } from './orderMailKit.ts';
 
 // How the owed order_created mail requests reach their outcome, not only the outcome: the times
 // stored for the next try, the give-up moment to the millisecond, the hold on a row in flight, the
@@ -14,23 +15,11 @@ import { type Answer, notificationStandIn } from './notificationStandIn.ts';
 // lines operators read when recording an outcome fails. Time is moved by faking only `Date` (timers
 // stay real), so an hour passes between two lines of a test.
 
-const cleanups: Array<() => Promise<void> | void> = [];
+const { cleanUp, startStandIn, startOrders } = orderMailKit();
 afterEach(async () => {
   vi.useRealTimers();
-  while (cleanups.length > 0) await cleanups.pop()!();
+  await cleanUp();
 });
-
-async function startStandIn(initial: Answer) {
-  const standIn = await notificationStandIn(initial);
-  cleanups.push(() => standIn.close());
-  return standIn;
-}
-
-function startOrders(options: Parameters<typeof buildApp>[0]) {
-  const built = buildApp(options);
-  cleanups.push(() => built.close());
-  return built;
-}
 
 /** An order-service over an in-memory database whose handle the test keeps (to add triggers). */
 function ordersWithDatabase(options: Parameters<typeof buildApp>[0]) {

@@ -8,28 +8,14 @@ import type { Order } from '@shop/shared/contracts';
 import { logLines, metricSample, waitUntil } from '@shop/shared/testing';
 import { openOrderDatabase, openOrderStore } from '../src/data/sqliteOrderStore.ts';
 import { LAPTOP, asUser, buildApp, newUserId, placeOrder } from './helpers.ts';
-import { type Answer, notificationStandIn } from './notificationStandIn.ts';
+import { orderMailKit } from './orderMailKit.ts';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
-
-async function startStandIn(initial: Answer) {
-  const standIn = await notificationStandIn(initial);
-  cleanups.push(() => standIn.close());
-  return standIn;
-}
-
-function startOrders(options: Parameters<typeof buildApp>[0]) {
-  const built = buildApp({ worker: true, ...options });
-  cleanups.push(() => built.close());
-  return built;
-}
+const { cleanUp, onCleanUp, startStandIn, startOrders } = orderMailKit({ worker: true });
+afterEach(cleanUp);
 
 function scratchDir() {
   const dir = mkdtempSync(join(tmpdir(), 'order-mails-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  onCleanUp(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
@@ -129,7 +115,7 @@ describe('the owed order_created mail request', () => {
     const orders = startOrders({ store: openOrderStore(file), worker: false });
     // Another connection makes the mail row's insert fail, after the order's own rows were written.
     const other = openOrderDatabase(file);
-    cleanups.push(() => void other.close());
+    onCleanUp(() => void other.close());
     other.exec(`CREATE TRIGGER refuse_mail BEFORE INSERT ON order_mails
                 BEGIN SELECT RAISE(ABORT, 'the mail row cannot be written'); END`);
     const userId = newUserId();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type Response } from 'express';
 import { listen } from '@shop/shared/testing';
+import { buildApp } from './helpers.ts';
 
 export type Answer = 'accept' | 'unavailable' | 'hang' | 'user_gone';
 
@@ -39,4 +40,29 @@ export async function notificationStandIn(initial: Answer) {
       await server.close();
     },
   });
+}
+
+/**
+ * What the order mail tests start, stopped by `cleanUp` (each file's afterEach): stand-ins, and
+ * order-services built with `defaults` (e.g. the worker running) under each test's own options.
+ */
+export function orderMailKit(defaults: Parameters<typeof buildApp>[0] = {}) {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  return {
+    /** Runs `cleanup` at the end of the test, before what was registered earlier. */
+    onCleanUp: (cleanup: () => Promise<void> | void) => void cleanups.push(cleanup),
+    async cleanUp() {
+      while (cleanups.length > 0) await cleanups.pop()!();
+    },
+    async startStandIn(initial: Answer) {
+      const standIn = await notificationStandIn(initial);
+      cleanups.push(() => standIn.close());
+      return standIn;
+    },
+    startOrders(options: Parameters<typeof buildApp>[0]) {
+      const built = buildApp({ ...defaults, ...options });
+      cleanups.push(() => built.close());
+      return built;
+    },
+  };
 }
