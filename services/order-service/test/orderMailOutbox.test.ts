@@ -81,10 +81,10 @@ describe('the owed order_created mail request', () => {
     }
     expect(orders.store.owedMails.find(ninth.id)!.next_attempt_at).toBeLessThanOrEqual(Date.now());
     await waitUntil(() => standIn.callsFor(ninth.id) === 1, { what: "the worker's try of the ninth" });
-    // Only the worker's: its creator made none, and the worker's try holds the row.
+    // Only the worker's: its creator made none, and the worker's try holds the row. (The total is
+    // not counted: on a slow run the first eight time out at 1.5 s and are tried again.)
     await sleep(100);
     expect(standIn.callsFor(ninth.id)).toBe(1);
-    expect(standIn.received).toHaveLength(9);
   });
 
   it('when the notification-service answers 404 user_not_found, the request is given up after one try with a warning', async () => {
