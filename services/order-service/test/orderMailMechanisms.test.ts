@@ -60,7 +60,7 @@ describe('the retry schedule and the give-up moment', () => {
     const standIn = await startStandIn('unavailable');
     const orders = startOrders({
       notificationServiceUrl: standIn.server.url,
-      mailTimeoutMs: 100,
+      mailTimeoutMs: 1_000, // long enough to read the hold before the try times out, even on a slow run
       env: {
         ORDER_MAIL_RETRY_BASE_MS: STEP,
         ORDER_MAIL_RETRY_MAX_MS: 8 * STEP,
@@ -84,7 +84,7 @@ describe('the retry schedule and the give-up moment', () => {
     standIn.answer = 'hang';
     const hanging = runDueAt(STEP);
     await waitUntil(() => standIn.received.length === 2, { what: "the worker's try" });
-    expect(row()).toMatchObject({ attempts: 1, next_attempt_at: start + STEP + 100 + 1000 });
+    expect(row()).toMatchObject({ attempts: 1, next_attempt_at: start + STEP + 1_000 + 1_000 });
     standIn.answer = 'unavailable';
     await hanging;
     expect(row()).toMatchObject({ attempts: 2, next_attempt_at: start + 3 * STEP });
