@@ -35,6 +35,10 @@ export async function notificationStandIn(initial: Answer) {
     server,
     /** How many calls arrived for `orderId`. */
     callsFor: (orderId: string) => received.filter((r) => r.order_id === orderId).length,
+    /** Ends the calls held so far without an answer (their callers see the connection drop). */
+    releaseHanging() {
+      for (const res of hanging.splice(0)) res.destroy();
+    },
     async close() {
       for (const res of hanging) res.destroy();
       await server.close();
