@@ -110,8 +110,8 @@ export function userRoutes({
     },
     // Only the notification-service's token reaches here (the contract's access): one read per mail.
     getRecipient: async ({ params }) => {
-      const user = toUserJson(await accounts.getUser(params.id));
-      return { status: 200, body: { user, preferences: await preferences.get(params.id) } };
+      const [user, prefs] = await Promise.all([accounts.getUser(params.id), preferences.get(params.id)]);
+      return { status: 200, body: { user: toUserJson(user), preferences: prefs } };
     },
     updatePreferences: async ({ params, body, caller }) => {
       ensureSelfOrService(caller, params.id);
