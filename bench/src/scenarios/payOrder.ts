@@ -130,21 +130,17 @@ function pendingOrders(dbPath: string, userId: string, count: number): string[] 
     // In short transactions: the running order-service waits at most LOCK_WAIT_MS (50 ms) for the
     // lock, so one long transaction made its own writes meanwhile (the mail worker's, a payment's
     // mark_paid) fail with store_busy, which the bench then reported as the service's errors.
+    const order = {
+      user_id: userId,
+      product_name: 'Bench order',
+      quantity: 1,
+      unit_amount: 2500,
+      currency: 'USD',
+    };
     for (let seeded = 0; seeded < count; seeded += SEED_CHUNK) {
-      const chunk = Math.min(SEED_CHUNK, count - seeded);
       seedOrders(
         db,
-        (function* () {
-          for (let i = 0; i < chunk; i++) {
-            yield {
-              user_id: userId,
-              product_name: 'Bench order',
-              quantity: 1,
-              unit_amount: 2500,
-              currency: 'USD',
-            };
-          }
-        })(),
+        Array.from({ length: Math.min(SEED_CHUNK, count - seeded) }, () => order),
       );
     }
     const rows = db
