@@ -1,7 +1,9 @@
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/index.ts';
-import { createHttpClient } from '../src/clients/index.ts';
+import { z } from 'zod';
+import { createApiClient, createHttpClient } from '../src/clients/index.ts';
+import { defineApi, endpoint } from '../src/contracts/index.ts';
 import { captureLogs, listen } from '../src/testing/index.ts';
 
 let server: RunningServer | undefined;
@@ -11,28 +13,71 @@ afterEach(async () => {
 });
 
 describe('logging errors', () => {
-  it('when an outbound call fails, its log line names the call and status but not the token', async () => {
+  it('when an outbound call gets no answer, its log line names the call and the error but not the token', async () => {
     const app = express();
-    app.get('/down', (_req, res) => void res.status(503).json({ down: true }));
     server = await listen(app);
+    const url = server.url;
+    await server.close();
+    server = undefined;
     const client = createHttpClient({
-      baseURL: server.url,
+      baseURL: url,
       timeoutMs: 1000,
       target: 't',
       retries: 0,
       token: () => 'secret-service-token',
     });
     const { logger, lines } = captureLogs();
-    const error = await client.get('/down').catch((e: unknown) => e);
+    const error = await client.request({ method: 'GET', path: '/down' }).catch((e: unknown) => e);
     logger.warn({ err: error }, 'neighbour failed');
 
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain('secret-service-token');
     expect(JSON.parse(lines[0]!).err).toMatchObject({
-      type: 'HttpClientError',
-      status: 503,
+      type: 'NoAnswerError',
+      code: 'ECONNREFUSED',
       method: 'GET',
-      url: `${server.url}/down`,
+      url: `${url}/down`,
+      target: 't',
+    });
+  });
+
+  it('when an outbound call is refused, the CallError logged names the call and status but not the token', async () => {
+    const app = express();
+    app.get('/things/:id', (_req, res) => void res.status(503).json({ code: 'down' }));
+    server = await listen(app);
+    const api = defineApi({
+      service: 'thing-service',
+      description: 'Things.',
+      endpoints: {
+        getThing: endpoint({
+          operationId: 'getThing',
+          tag: 't',
+          method: 'get',
+          path: '/things/:id',
+          summary: 'A thing',
+          access: { services: ['payment-service'] },
+          params: z.object({ id: z.string() }),
+          responses: { 200: { description: 'It.', schema: z.object({ id: z.string() }) } },
+        }),
+      },
+    });
+    const client = createApiClient(api, {
+      baseURL: server.url,
+      timeoutMs: 1000,
+      retries: 0,
+      token: () => 'secret-service-token',
+    });
+    const { logger, lines } = captureLogs();
+    const error = await client.call('getThing', { params: { id: 'x' } }).catch((e: unknown) => e);
+    logger.warn({ err: error }, 'neighbour failed');
+
+    expect(lines[0]).not.toContain('secret-service-token');
+    expect(JSON.parse(lines[0]!).err).toMatchObject({
+      type: 'CallError',
+      target: 'thing-service',
+      operationId: 'getThing',
+      status: 503,
+      code: 'down',
     });
   });
 

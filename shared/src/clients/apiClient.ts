@@ -1,4 +1,3 @@
-import { AxiosError, type AxiosRequestConfig } from 'axios';
 import {
   isErrorResponse,
   pathOf,
@@ -7,7 +6,7 @@ import {
   type Endpoint,
   type RequestInput,
 } from '../contracts/endpoint.ts';
-import { createHttpClient, type HttpClientOptions } from './httpClient.ts';
+import { createHttpClient, NoAnswerError, type HttpAnswer, type HttpClientOptions } from './httpClient.ts';
 
 /**
  * A call to another service that did not give a result. `status` is its HTTP status, or undefined
@@ -41,18 +40,15 @@ const PERMANENT_REFUSALS = new Set([400, 404, 409, 410, 422]);
 
 const IDEMPOTENT_METHODS = new Set(['get', 'put', 'delete']);
 
-function callError(target: string, endpoint: Endpoint, error: unknown): CallError {
-  if (!(error instanceof AxiosError)) {
-    return new CallError(target, endpoint.operationId, undefined, undefined, (error as Error).message);
-  }
-  const data = error.response?.data as { code?: unknown; detail?: unknown } | undefined;
-  if (!error.response) return new CallError(target, endpoint.operationId, undefined, error.code, undefined);
+/** The CallError for an answer outside 2xx: its status, and the problem `code` and `detail` it gave. */
+function refusal(target: string, endpoint: Endpoint, { status, data }: HttpAnswer): CallError {
+  const problem = data as { code?: unknown; detail?: unknown } | undefined;
   return new CallError(
     target,
     endpoint.operationId,
-    error.response.status,
-    typeof data?.code === 'string' ? data.code : undefined,
-    typeof data?.detail === 'string' ? data.detail.slice(0, 300) : undefined,
+    status,
+    typeof problem?.code === 'string' ? problem.code : undefined,
+    typeof problem?.detail === 'string' ? problem.detail.slice(0, 300) : undefined,
   );
 }
 
@@ -70,7 +66,6 @@ type Input<E extends Endpoint> = keyof RequestInput<E> extends never
 export function createApiClient<A extends Api>(api: A, options: Omit<HttpClientOptions, 'target'>) {
   const target = api.service;
   const http = createHttpClient({ ...options, target });
-  const retries = options.retries ?? 2;
 
   return {
     async call<K extends keyof A['endpoints'] & string>(
@@ -79,23 +74,27 @@ export function createApiClient<A extends Api>(api: A, options: Omit<HttpClientO
     ): Promise<ClientResult<A['endpoints'][K]>> {
       const endpoint = api.endpoints[name] as Endpoint;
       const given = (input ?? {}) as { params?: Record<string, unknown>; query?: object; body?: unknown };
-      const retrySafe = endpoint.idempotent === true || IDEMPOTENT_METHODS.has(endpoint.method);
-      const config: AxiosRequestConfig = {
-        method: endpoint.method,
-        url: pathOf(endpoint.path, given.params),
-        params: given.query,
-        data: given.body,
-        ...(retrySafe
-          ? { 'axios-retry': { retries, retryCondition: (e) => !e.response || e.response.status >= 500 } }
-          : {}),
-      };
-      let status: number;
-      let data: unknown;
+      let answer: HttpAnswer;
       try {
-        ({ status, data } = await http.request(config));
+        answer = await http.request({
+          method: endpoint.method,
+          path: pathOf(endpoint.path, given.params),
+          query: given.query,
+          body: given.body,
+          retrySafe: endpoint.idempotent === true || IDEMPOTENT_METHODS.has(endpoint.method),
+        });
       } catch (error) {
-        throw callError(target, endpoint, error);
+        const code = error instanceof NoAnswerError ? error.code : undefined;
+        throw new CallError(
+          target,
+          endpoint.operationId,
+          undefined,
+          code,
+          code ? undefined : (error as Error).message,
+        );
       }
+      const { status, data } = answer;
+      if (status < 200 || status >= 300) throw refusal(target, endpoint, answer);
       const response = endpoint.responses[status];
       if (!response || isErrorResponse(response)) {
         throw new CallError(target, endpoint.operationId, status, 'unexpected_status', undefined);

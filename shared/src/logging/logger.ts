@@ -49,24 +49,6 @@ export function redactSecrets(fields: Record<string, unknown>): Record<string, u
 }
 
 /**
- * An outbound call's error carries its request config, headers included (a service token). Only
- * what helps to diagnose the failure is logged; any other error is logged in full, stack included.
- */
-function serializeError(error: unknown) {
-  const e = error as { isAxiosError?: boolean; config?: { method?: string; baseURL?: string; url?: string } };
-  if (!e?.isAxiosError) return pino.stdSerializers.err(error as Error);
-  const axiosError = error as Error & { code?: string; response?: { status?: number } };
-  return {
-    type: 'HttpClientError',
-    message: axiosError.message,
-    code: axiosError.code,
-    status: axiosError.response?.status,
-    method: e.config?.method?.toUpperCase(),
-    url: `${e.config?.baseURL ?? ''}${e.config?.url ?? ''}`,
-  };
-}
-
-/**
  * Structured JSON logger; every line carries the service name and, inside a request, its id.
  * Without a `destination` it writes to stdout asynchronously (pino.destination with sync: false):
  * a line is queued and written on the next turn of the event loop, never holding a request up on a
@@ -80,7 +62,6 @@ export function createLogger(service: string, level = 'info', destination?: Dest
       level,
       base: { service },
       timestamp: pino.stdTimeFunctions.isoTime,
-      serializers: { err: serializeError },
       mixin: () => {
         const requestId = currentRequestId();
         return requestId ? { request_id: requestId } : {};
