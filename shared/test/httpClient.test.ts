@@ -161,6 +161,25 @@ describe('HTTP client between the services', () => {
     expect(error.code).toBe('ERR_ANSWER_TOO_LARGE');
   });
 
+  it('a redirect is not followed: the 3xx is the answer, and nothing (no token) goes to the other address', async () => {
+    const s = await flakyServer(0);
+    const app = express();
+    app.get('/moved', (_req, res) => void res.redirect(302, `${s.url}/elsewhere`));
+    const mover = await listen(app);
+    try {
+      const client = createHttpClient({
+        baseURL: mover.url,
+        timeoutMs: 1000,
+        target: 't',
+        token: () => 'tok',
+      });
+      expect((await client.request({ method: 'GET', path: '/moved' })).status).toBe(302);
+      expect(s.seen).toEqual([]);
+    } finally {
+      await mover.close();
+    }
+  });
+
   it('a text answer comes back as text, an empty one as undefined', async () => {
     const app = express();
     app.get('/text', (_req, res) => void res.type('text').send('not json'));
