@@ -162,6 +162,13 @@ export const targets: Target[] = [
     ],
   },
   {
+    name: 'shared-client',
+    description: 'the shared HTTP client between the services: retries, timeouts, answers, typed calls',
+    mutate: ['shared/src/clients/httpClient.ts', 'shared/src/clients/apiClient.ts'],
+    projects: ['shared'],
+    threshold: 90,
+  },
+  {
     name: 'order-domain',
     description: 'order-service domain (status machine, pricing, orders)',
     mutate: ['services/order-service/src/domain/**/*.ts'],

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,12 @@ beforeAll(async () => {
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   exitCode = await new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  if (!existsSync(outFile)) {
+    // Without its JSON there is nothing to check: say why the run ended instead of ENOENT.
+    throw new Error(
+      `pnpm bench --smoke exited with ${exitCode} and wrote no JSON; its output:\n${output.slice(-4000)}`,
+    );
+  }
   report = JSON.parse(readFileSync(outFile, 'utf8')) as BenchReport;
 });
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));

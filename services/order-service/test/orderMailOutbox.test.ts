@@ -67,7 +67,13 @@ describe('the owed order_created mail request', () => {
   it('when 8 requests are already in flight, a new order does not add a ninth: its row is due for the worker at once, which sends it', async () => {
     const standIn = await startStandIn('hang');
     // A long call timeout: the eight stay in flight however slow the run (they are released at the end).
-    const orders = startOrders({ notificationServiceUrl: standIn.server.url, mailTimeoutMs: 30_000 });
+    // The worker starts only once the ninth's row was read: running, it could claim the row (and hold
+    // it, as a creator's try does) between the order's answer and the test's look at it.
+    const orders = startOrders({
+      notificationServiceUrl: standIn.server.url,
+      mailTimeoutMs: 30_000,
+      worker: false,
+    });
     const userId = newUserId();
     const first: Order[] = [];
     for (let i = 0; i < 8; i++) first.push(await placeOrder(orders.app, userId));
@@ -81,8 +87,13 @@ describe('the owed order_created mail request', () => {
       expect(orders.store.owedMails.find(order.id)!.next_attempt_at).toBeGreaterThan(createdAt);
     }
     expect(orders.store.owedMails.find(ninth.id)!.next_attempt_at).toBeLessThanOrEqual(Date.now());
+    // Its creator made no try: with the worker stopped, nothing is sent for it.
+    await sleep(100);
+    expect(standIn.callsFor(ninth.id)).toBe(0);
+
+    orders.deps.orderMails.worker.start();
     await waitUntil(() => standIn.callsFor(ninth.id) === 1, { what: "the worker's try of the ninth" });
-    // Only the worker's: its creator made none, and the worker's try holds the row.
+    // Only the worker's, once: its try holds the row.
     await sleep(100);
     expect(standIn.callsFor(ninth.id)).toBe(1);
     expect(standIn.received).toHaveLength(9);
