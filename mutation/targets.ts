@@ -167,6 +167,23 @@ export const targets: Target[] = [
     mutate: ['shared/src/clients/httpClient.ts', 'shared/src/clients/apiClient.ts'],
     projects: ['shared'],
     threshold: 90,
+    equivalent: [
+      ...['""', '() => undefined'].map((replacement) => ({
+        file: 'shared/src/clients/httpClient.ts',
+        mutator: replacement === '""' ? 'StringLiteral' : 'ArrowFunction',
+        near: "req.once('close', () => clearTimeout(timer));",
+        replacement,
+        reason:
+          'a timer left running fires on a finished request, whose socket is back in the pool and untouched (tested: the next call after the timeout reuses the connection); it only holds its closure until then',
+      })),
+      {
+        file: 'shared/src/clients/apiClient.ts',
+        mutator: 'ConditionalExpression',
+        near: 'return status !== undefined && PERMANENT_REFUSALS.has(status);',
+        replacement: 'true',
+        reason: 'the set has no undefined, so has(undefined) is false too; the check narrows the type',
+      },
+    ],
   },
   {
     name: 'order-domain',

@@ -94,7 +94,8 @@ export function createApiClient<A extends Api>(api: A, options: Omit<HttpClientO
         );
       }
       const { status, data } = answer;
-      if (status < 200 || status >= 300) throw refusal(target, endpoint, answer);
+      // Node's client never hands over a 1xx as the answer; anything else under 300 is checked below.
+      if (status >= 300) throw refusal(target, endpoint, answer);
       const response = endpoint.responses[status];
       if (!response || isErrorResponse(response)) {
         throw new CallError(target, endpoint.operationId, status, 'unexpected_status', undefined);

@@ -1,5 +1,5 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { urlToHttpOptions } from 'node:url';
 import { currentRequestId } from '../logging/requestContext.ts';
 import type { ServiceMetrics } from '../metrics/metrics.ts';
@@ -95,7 +95,7 @@ export function createHttpClient(options: HttpClientOptions) {
   const base = new URL(options.baseURL);
   const basePath = base.pathname.replace(/\/$/, '');
   const { protocol, hostname, port } = urlToHttpOptions(base);
-  const send = base.protocol === 'https:' ? httpsRequest : httpRequest;
+  // The agent makes the connection: a TLS one from the https agent (http.request accepts either).
   const agent = base.protocol === 'https:' ? httpsAgent : httpAgent;
   const retries = options.retries ?? 2;
 
@@ -117,15 +117,15 @@ export function createHttpClient(options: HttpClientOptions) {
     }
     const startedAt = performance.now();
     return new Promise<HttpAnswer>((resolve, reject) => {
-      let timedOut = false;
+      let timeout: Error | undefined;
       // Once the timeout has fired, whatever broke off (connection, answer) failed because of it.
-      const fail = (error: unknown) => reject(timedOut ? networkError('ETIMEDOUT') : error);
-      const req = send({ protocol, hostname, port, path, method, headers, agent }, (res) =>
+      const fail = (error: unknown) => reject(timeout ?? error);
+      const req = request({ protocol, hostname, port, path, method, headers, agent }, (res) =>
         collect(res).then(resolve, fail),
       );
       const timer = setTimeout(() => {
-        timedOut = true;
-        req.destroy(networkError('ETIMEDOUT'));
+        timeout = networkError('ETIMEDOUT');
+        req.destroy(timeout);
       }, options.timeoutMs);
       req.once('close', () => clearTimeout(timer));
       req.once('error', fail);
@@ -146,14 +146,16 @@ export function createHttpClient(options: HttpClientOptions) {
     async request(call: OutboundRequest): Promise<HttpAnswer> {
       const method = call.method.toUpperCase();
       const path = basePath + call.path + queryString(call.query);
-      const payload = call.body === undefined ? undefined : JSON.stringify(call.body);
+      const payload = JSON.stringify(call.body) as string | undefined; // undefined without a body
       const retrySafe = call.retrySafe ?? IDEMPOTENT.has(method);
       for (let made = 1; ; made++) {
         let answer: HttpAnswer;
         try {
           answer = await attempt(method, path, payload);
         } catch (error) {
-          const code = (error as { code?: string }).code ?? 'ERR_NETWORK';
+          const code = (error as { code?: unknown }).code;
+          // Only a network error is no answer; any other (a token that cannot be made) is thrown as it is.
+          if (typeof code !== 'string') throw error;
           if (made > retries || !(code === 'ECONNREFUSED' || retrySafe)) {
             throw new NoAnswerError(options.target, method, `${base.origin}${path}`, code, made);
           }
@@ -196,10 +198,9 @@ function collect(res: IncomingMessage): Promise<HttpAnswer> {
       if (size > MAX_ANSWER_BYTES) return void res.destroy(networkError('ERR_ANSWER_TOO_LARGE'));
       chunks.push(chunk);
     });
+    // An answer that breaks off (the peer reset it, or it passed MAX_ANSWER_BYTES) ends in 'error'
+    // (ECONNRESET, or the error it was destroyed with), never in 'end'; the timeout ends the rest.
     res.once('error', reject);
-    res.once('close', () => {
-      if (!res.complete) reject(networkError('ECONNRESET'));
-    });
     res.once('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
       resolve({ status: res.statusCode ?? 0, data: parseBody(text) });
