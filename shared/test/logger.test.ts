@@ -1,9 +1,8 @@
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/index.ts';
-import { z } from 'zod';
 import { createApiClient, createHttpClient } from '../src/clients/index.ts';
-import { defineApi, endpoint } from '../src/contracts/index.ts';
+import { thingApi } from './support/thingApi.ts';
 import { captureLogs, listen } from '../src/testing/index.ts';
 
 let server: RunningServer | undefined;
@@ -45,23 +44,7 @@ describe('logging errors', () => {
     const app = express();
     app.get('/things/:id', (_req, res) => void res.status(503).json({ code: 'down' }));
     server = await listen(app);
-    const api = defineApi({
-      service: 'thing-service',
-      description: 'Things.',
-      endpoints: {
-        getThing: endpoint({
-          operationId: 'getThing',
-          tag: 't',
-          method: 'get',
-          path: '/things/:id',
-          summary: 'A thing',
-          access: { services: ['payment-service'] },
-          params: z.object({ id: z.string() }),
-          responses: { 200: { description: 'It.', schema: z.object({ id: z.string() }) } },
-        }),
-      },
-    });
-    const client = createApiClient(api, {
+    const client = createApiClient(thingApi, {
       baseURL: server.url,
       timeoutMs: 1000,
       retries: 0,
