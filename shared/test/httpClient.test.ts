@@ -1,9 +1,10 @@
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ServiceMetrics, withRequestId } from '../src/index.ts';
-import { createHttpClient, NoAnswerError } from '../src/clients/index.ts';
+import { createHttpClient } from '../src/clients/index.ts';
 import { listen } from '../src/testing/index.ts';
 import type { RunningServer } from '../src/index.ts';
+import { closedPortUrl, noAnswer } from './support/noAnswer.ts';
 
 let server: RunningServer | undefined;
 afterEach(async () => {
@@ -34,23 +35,6 @@ async function flakyServer(failures: number, delayMs = 0) {
   server = await listen(app);
   return { url: server.url, calls, seen };
 }
-
-/** A port nothing listens on: a server started and closed again. */
-async function closedPort(): Promise<string> {
-  const s = await flakyServer(0);
-  await server!.close();
-  server = undefined;
-  return s.url;
-}
-
-const noAnswer = (promise: Promise<unknown>) =>
-  promise.then(
-    () => expect.unreachable('the call got an answer'),
-    (error: unknown) => {
-      expect(error).toBeInstanceOf(NoAnswerError);
-      return error as NoAnswerError;
-    },
-  );
 
 describe('HTTP client between the services', () => {
   it('20 calls one after the other go over one kept-alive connection, not 20', async () => {
@@ -132,7 +116,7 @@ describe('HTTP client between the services', () => {
   });
 
   it('when the server is down (connection refused), even a POST is retried, since nothing reached it', async () => {
-    const url = await closedPort();
+    const url = await closedPortUrl();
     const client = createHttpClient({ baseURL: url, timeoutMs: 500, target: 't', retries: 1 });
     const error = await noAnswer(client.request({ method: 'POST', path: '/x', body: {} }));
     expect(error).toMatchObject({ code: 'ECONNREFUSED', attempts: 2, target: 't' });
@@ -218,7 +202,7 @@ describe('HTTP client between the services', () => {
     const client = createHttpClient({ baseURL: s.url, timeoutMs: 1000, target: 'thing-service', metrics });
     await client.request({ method: 'GET', path: '/thing' });
     const refused = createHttpClient({
-      baseURL: await closedPort(),
+      baseURL: await closedPortUrl(),
       timeoutMs: 500,
       target: 'gone',
       retries: 0,

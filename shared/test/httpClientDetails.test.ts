@@ -2,10 +2,10 @@ import { createServer, type Server } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ServiceMetrics } from '../src/index.ts';
-import type { NoAnswerError } from '../src/clients/index.ts';
 import { createHttpClient, isPermanentRefusal, retryDelayMs } from '../src/clients/index.ts';
 import { listen } from '../src/testing/index.ts';
 import type { RunningServer } from '../src/index.ts';
+import { closedPortUrl, noAnswer } from './support/noAnswer.ts';
 
 // What the shared HTTP client does beside its main paths (httpClient.test.ts): what its errors
 // say, its retry delays, TLS for https, the duration it records, the edges of its answers.
@@ -25,22 +25,14 @@ async function serve(app: express.Express) {
   return server.url;
 }
 
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => expect.unreachable('the call got an answer'),
-    (error: unknown) => error as NoAnswerError,
-  );
-
 describe('HTTP client details', () => {
   it('a call that got no answer says which call, what went wrong and how many attempts, in its message', async () => {
-    const url = await serve(express());
-    await server!.close();
-    server = undefined;
+    const url = await closedPortUrl();
     const once = createHttpClient({ baseURL: url, timeoutMs: 500, target: 'thing-service', retries: 0 });
     const twice = createHttpClient({ baseURL: url, timeoutMs: 500, target: 'thing-service', retries: 1 });
 
-    const first = await failure(once.request({ method: 'post', path: '/x' }));
-    const second = await failure(twice.request({ method: 'POST', path: '/x' }));
+    const first = await noAnswer(once.request({ method: 'post', path: '/x' }));
+    const second = await noAnswer(twice.request({ method: 'POST', path: '/x' }));
     expect(first.name).toBe('NoAnswerError');
     expect(first.message).toBe(`POST ${url}/x (thing-service): no answer (ECONNREFUSED) after 1 attempt`);
     expect(second.message).toBe(`POST ${url}/x (thing-service): no answer (ECONNREFUSED) after 2 attempts`);
@@ -90,7 +82,7 @@ describe('HTTP client details', () => {
       retries: 0,
     });
 
-    await failure(client.request({ method: 'GET', path: '/json' }));
+    await noAnswer(client.request({ method: 'GET', path: '/json' }));
     expect(firstBytes).toHaveLength(1);
     expect(firstBytes[0]![0]).toBe(0x16); // a TLS record of type handshake, not "GET /json"
   });
@@ -127,7 +119,7 @@ describe('HTTP client details', () => {
       res.write('{"id":'); // and nothing more
     });
     const client = createHttpClient({ baseURL: await serve(app), timeoutMs: 150, target: 't', retries: 0 });
-    expect((await failure(client.request({ method: 'GET', path: '/stalls' }))).code).toBe('ETIMEDOUT');
+    expect((await noAnswer(client.request({ method: 'GET', path: '/stalls' }))).code).toBe('ETIMEDOUT');
   });
 
   it('a GET answered 500 is retried like any 5xx', async () => {

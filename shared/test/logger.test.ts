@@ -2,6 +2,7 @@ import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/index.ts';
 import { createApiClient, createHttpClient } from '../src/clients/index.ts';
+import { closedPortUrl } from './support/noAnswer.ts';
 import { thingApi } from './support/thingApi.ts';
 import { captureLogs, listen } from '../src/testing/index.ts';
 
@@ -13,11 +14,7 @@ afterEach(async () => {
 
 describe('logging errors', () => {
   it('when an outbound call gets no answer, its log line names the call and the error but not the token', async () => {
-    const app = express();
-    server = await listen(app);
-    const url = server.url;
-    await server.close();
-    server = undefined;
+    const url = await closedPortUrl();
     const client = createHttpClient({
       baseURL: url,
       timeoutMs: 1000,

@@ -38,8 +38,6 @@ export function isPermanentRefusal(status: number | undefined): boolean {
 }
 const PERMANENT_REFUSALS = new Set([400, 404, 409, 410, 422]);
 
-const IDEMPOTENT_METHODS = new Set(['get', 'put', 'delete']);
-
 /** The CallError for an answer outside 2xx: its status, and the problem `code` and `detail` it gave. */
 function refusal(target: string, endpoint: Endpoint, { status, data }: HttpAnswer): CallError {
   const problem = data as { code?: unknown; detail?: unknown } | undefined;
@@ -81,7 +79,8 @@ export function createApiClient<A extends Api>(api: A, options: Omit<HttpClientO
           path: pathOf(endpoint.path, given.params),
           query: given.query,
           body: given.body,
-          retrySafe: endpoint.idempotent === true || IDEMPOTENT_METHODS.has(endpoint.method),
+          // Marked idempotent by the contract: safe to repeat; otherwise the HTTP client decides by method.
+          retrySafe: endpoint.idempotent || undefined,
         });
       } catch (error) {
         const code = error instanceof NoAnswerError ? error.code : undefined;

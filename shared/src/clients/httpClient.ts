@@ -1,8 +1,10 @@
 import { Agent as HttpAgent, request, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { urlToHttpOptions } from 'node:url';
 import { currentRequestId } from '../logging/requestContext.ts';
 import type { ServiceMetrics } from '../metrics/metrics.ts';
+import { backoffDelay } from '../workers/backoff.ts';
 
 export interface HttpClientOptions {
   baseURL: string;
@@ -67,7 +69,7 @@ const MAX_ANSWER_BYTES = 5 * 1024 * 1024;
 
 /** Delay before retry n (1, 2, ...): 100 ms, 200 ms, ... plus up to 20% so callers do not retry in step. */
 export function retryDelayMs(retry: number): number {
-  const delay = 2 ** retry * 50;
+  const delay = backoffDelay(retry, { baseMs: 100, maxMs: Infinity });
   return delay + delay * 0.2 * Math.random();
 }
 
@@ -174,8 +176,6 @@ export type HttpClient = ReturnType<typeof createHttpClient>;
 function networkError(code: string): Error {
   return Object.assign(new Error(code), { code });
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function queryString(query: object | undefined): string {
   if (!query) return '';
