@@ -282,4 +282,42 @@ describe('POST /api/notify: who may call it and with what', () => {
       { in: 'body', field: 'order_id', message: 'Required for order_paid' },
     ]);
   });
+
+  it('when a request carries an order that is not its own order_created order, 400 names the order field and nothing is recorded', async () => {
+    service = startService(n);
+    const user = await registerUser(n);
+    const order = await createOrder(n, user.id);
+
+    const onReceipt = await notify(service, {
+      user_id: user.id,
+      order_id: order.id,
+      type: 'order_paid',
+      order,
+    });
+    const otherOrder = await notify(service, {
+      user_id: user.id,
+      order_id: randomUUID(),
+      type: 'order_created',
+      order,
+    });
+    const otherUser = await notify(service, {
+      user_id: randomUUID(),
+      order_id: order.id,
+      type: 'order_created',
+      order,
+    });
+
+    expect(onReceipt.status).toBe(400);
+    expect(onReceipt.body.errors).toEqual([
+      { in: 'body', field: 'order', message: 'Only allowed for order_created' },
+    ]);
+    for (const res of [otherOrder, otherUser]) {
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([
+        { in: 'body', field: 'order', message: 'Must be the order named by order_id, of user_id' },
+      ]);
+    }
+    expect(service.store.list({ user_id: user.id, limit: 10 })).toEqual([]);
+    expect(await mailsTo(n.gmail, user.email)).toEqual([]);
+  });
 });

@@ -1,3 +1,4 @@
+import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createLogger, type RunningServer } from '@shop/shared';
@@ -22,6 +23,8 @@ const logger = createLogger('order-created', 'silent');
  */
 async function orderShop(): Promise<{
   orders: RunningServer;
+  /** Every request the order-service received, as `METHOD path`. */
+  orderRequests: string[];
   notifications: TestService;
   close(): Promise<void>;
 }> {
@@ -32,11 +35,19 @@ async function orderShop(): Promise<{
     ),
     { logger },
   );
-  const orders = await listen(createOrderApp(orderDeps), logger, orderDeps.close);
+  const orderRequests: string[] = [];
+  const observed = express()
+    .use((req, _res, next) => {
+      orderRequests.push(`${req.method} ${req.path}`);
+      next();
+    })
+    .use(createOrderApp(orderDeps));
+  const orders = await listen(observed, logger, orderDeps.close);
   const notifications = suite.track(startService(suite.n, { env: { ORDER_SERVICE_URL: orders.url } }));
   notifyServer.serve(notifications.app);
   return {
     orders,
+    orderRequests,
     notifications,
     close: async () => {
       await orders.close();
@@ -76,6 +87,26 @@ describe('the order_created mail (the order-service asks for it)', () => {
       expect(mail.html).toContain('€13.50 EUR');
       const [recorded] = shop.notifications.store.list({ user_id: user.id, limit: 10 });
       expect(recorded).toMatchObject({ type: 'order_created', order_id: order.id, status: 'sent' });
+    } finally {
+      await shop.close();
+    }
+  });
+
+  it('when the order-service asks for the mail, it sends the order along and the notification-service writes the mail from it without reading the order back', async () => {
+    const shop = await orderShop();
+    try {
+      const user = await registerUser(suite.n);
+      const order = await placeOrder(shop.orders.url, user.id, 'Kettle');
+
+      const [message] = await waitFor('the order_created mail', async () => {
+        const mails = await mailsTo(suite.n.gmail, user.email);
+        return mails.length > 0 && mails;
+      });
+
+      const { mail } = await rawMail(suite.n.gmail, message!.id);
+      expect(mail.text).toContain('Kettle');
+      expect(mail.text).toContain(order.id);
+      expect(shop.orderRequests).toEqual(['POST /api/order']);
     } finally {
       await shop.close();
     }

@@ -42,6 +42,7 @@ export function buildDependencies(
   );
   const orderMails = createOrderMails({
     mails: store.owedMails,
+    orderOf: (orderId) => store.findById(orderId),
     send: createMailRequests(notifications, basics.logger).send,
     logger: basics.logger,
     sendTimeoutMs: config.ORDER_MAIL_TIMEOUT_MS,

@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 
 describe('the order_created mail request', () => {
-  it('when an order is created and the notification-service does not answer, 201 comes back while its order_created call, made with the order-service token, is still open', async () => {
+  it('when an order is created and the notification-service does not answer, 201 comes back while its order_created call, made with the order-service token and carrying the order, is still open', async () => {
     const silent = await silentNotificationService();
     server = silent.server;
     ctx = buildApp({ notificationServiceUrl: silent.server.url, mailTimeoutMs: 120_000 });
@@ -36,10 +36,12 @@ describe('the order_created mail request', () => {
 
     expect(res.status).toBe(201);
     await waitUntil(() => silent.received.length === 1, { what: 'the notify call' });
+    // The order itself goes along: the notification-service writes the mail without reading it back.
     expect(silent.received[0]!.body).toEqual({
       user_id: userId,
       order_id: res.body.id,
       type: 'order_created',
+      order: res.body,
     });
     const token = silent.received[0]!.authorization?.replace(/^Bearer /, '') ?? '';
     expect(verifyToken(testAuthKeys('notification-service'), token)).toEqual({

@@ -7,20 +7,20 @@ import { buildApp } from './helpers.ts';
 export type Answer = 'accept' | 'unavailable' | 'hang' | 'user_gone';
 
 /**
- * A stand-in notification-service on a real port: records each notify call and answers it as `answer`
+ * A stand-in notification-service on a real port: records each notify call (with the order it carries) and answers it as `answer`
  * says at that moment (switchable), `delayMs` later. Like the real one, it keeps one mail per order:
  * a repeat is answered with the same notification id. `maxInFlight` is the most calls it held at once.
  */
 export async function notificationStandIn(initial: Answer) {
-  const received: Array<{ order_id: string; answered: Answer }> = [];
+  const received: Array<{ order_id: string; answered: Answer; order: unknown }> = [];
   const hanging: Response[] = [];
   const mails = new Map<string, string>();
   const standIn = { answer: initial, delayMs: 0, received, mails, inFlight: 0, maxInFlight: 0 };
   const app = express().use(express.json());
   app.post('/api/notify', async (req, res) => {
-    const { order_id } = req.body as { order_id: string };
+    const { order_id, order } = req.body as { order_id: string; order?: unknown };
     const answer = standIn.answer;
-    received.push({ order_id, answered: answer });
+    received.push({ order_id, answered: answer, order });
     if (answer === 'hang') return void hanging.push(res);
     standIn.maxInFlight = Math.max(standIn.maxInFlight, ++standIn.inFlight);
     if (standIn.delayMs > 0) await sleep(standIn.delayMs);

@@ -20,7 +20,7 @@ function scratchDir() {
 }
 
 describe('the owed order_created mail request', () => {
-  it('when the notification-service answers 503 as orders are created, each order is 201 at once and, once it answers, each gets exactly one accepted request', async () => {
+  it('when the notification-service answers 503 as orders are created, each order is 201 at once and, once it answers, each gets exactly one accepted request, every try carrying the order', async () => {
     const standIn = await startStandIn('unavailable');
     const orders = startOrders({ notificationServiceUrl: standIn.server.url });
     const userId = newUserId();
@@ -40,6 +40,8 @@ describe('the owed order_created mail request', () => {
       const calls = standIn.received.filter((r) => r.order_id === order.id);
       expect(calls.filter((c) => c.answered === 'accept')).toHaveLength(1);
       expect(calls.at(-1)?.answered).toBe('accept');
+      // The worker's tries read the order from the store and send it, as the creator's try does.
+      expect(calls.map((c) => c.order)).toEqual(calls.map(() => order));
     }
     expect(standIn.mails.size).toBe(3);
     const retried = logLines(orders.lines, 'order_created mail request failed; will retry');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, IdParams, Timestamp } from './common.ts';
 import { defineApi, endpoint, type ServiceName } from './endpoint.ts';
+import { Order } from './order.ts';
 
 export const NOTIFICATION_TYPES = [
   'order_created',
@@ -65,6 +66,8 @@ export const isOrderMail = (type: NotificationType) => ORDER_MAILS.includes(type
  * Security mails name a `reference` instead (the at-most-once key is (type, user, order_id or
  * reference)); verification and reset mails carry an `action`; `address` sends a security mail
  * elsewhere than the user's current address (a new address to verify, the old one told of a change).
+ * An order_created request may carry the `order` itself: its only requester, the order-service,
+ * owns the order, so the notification-service writes the mail from it instead of reading it back.
  */
 export const NotifyBody = z
   .strictObject({
@@ -74,6 +77,7 @@ export const NotifyBody = z
     reference: Id.optional(),
     action: MailAction.optional(),
     address: z.email().max(254).optional(),
+    order: Order.optional(),
   })
   .transform((b) => ({ ...b, type: b.type ?? (b.order_id ? 'order_paid' : 'welcome') }))
   .superRefine((b, ctx) => {
@@ -95,6 +99,14 @@ export const NotifyBody = z
   .refine((b) => isSecurityType(b.type) || b.address === undefined, {
     message: 'Only allowed for security mails',
     path: ['address'],
+  })
+  .refine((b) => b.order === undefined || b.type === 'order_created', {
+    message: 'Only allowed for order_created',
+    path: ['order'],
+  })
+  .refine((b) => b.order === undefined || (b.order.id === b.order_id && b.order.user_id === b.user_id), {
+    message: 'Must be the order named by order_id, of user_id',
+    path: ['order'],
   });
 export type NotifyBody = z.infer<typeof NotifyBody>;
 

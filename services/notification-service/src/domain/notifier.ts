@@ -209,7 +209,11 @@ export function createNotifier(deps: NotifierDeps) {
 
       const kind = MAIL_KINDS[input.type];
       const { user, preferences } = await fetchUser(deps.users, input.user_id, logger);
-      const order = orderId ? await fetchOrder(deps.orders, orderId, input.user_id, logger) : undefined;
+      // Only the order-service may send the order (order_created is its type alone, checked above),
+      // and it owns the order: reading it back would carry nothing new.
+      const order = orderId
+        ? (input.order ?? (await fetchOrder(deps.orders, orderId, input.user_id, logger)))
+        : undefined;
       if (order && kind.needs && !kind.needs.states.includes(order.status)) {
         throw conflict(
           `The order is ${order.status}, not ${kind.needs.states.join(' or ')}: there is no ${input.type} mail to send.`,

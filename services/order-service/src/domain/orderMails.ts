@@ -1,5 +1,6 @@
 import { backoffDelay, createPollingWorker, type Logger, type PollingWorker } from '@shop/shared';
 import type { MailOutcome, MailRequest } from '@shop/shared/clients';
+import type { Order } from '@shop/shared/contracts';
 import type { OwedMail, OwedMails } from '../data/orderStore.ts';
 
 /** Due rows read per look, and at most this many requests in flight from the worker at once. */
@@ -24,6 +25,8 @@ export type MailAttemptOutcome = 'sent' | 'retried' | 'given_up';
 
 export interface OrderMailDeps {
   mails: OwedMails;
+  /** The order as stored (sent with its request, so the notification-service need not read it back). */
+  orderOf: (orderId: string) => Order | undefined;
   /** One try of a mail request (createMailRequests().send: one call, no retries, its own timeout). */
   send: (body: MailRequest) => Promise<MailOutcome>;
   logger: Logger;
@@ -41,7 +44,7 @@ export interface OrderMails {
   /** When a new order's request is first due for the worker: after the creator's own try, or at once when too many are in flight. */
   firstDueAt(now: number): number;
   /** Right after the order committed: its first try, in the background (the caller never waits), unless left to the worker. */
-  kick(order: { id: string; user_id: string }): void;
+  kick(order: Order): void;
   /** Tries every due request once, CONCURRENCY at a time (the worker's tick). */
   runDue(): Promise<void>;
   /** Sends due requests in the background, across restarts; built stopped. */
@@ -86,8 +89,11 @@ export function createOrderMails(deps: OrderMailDeps): OrderMails {
     }
   }
 
-  async function attempt(mail: Pick<OwedMail, 'order_id' | 'user_id' | 'type' | 'attempts' | 'created_at'>) {
-    const body: MailRequest = { user_id: mail.user_id, order_id: mail.order_id, type: mail.type };
+  async function attempt(
+    mail: Pick<OwedMail, 'order_id' | 'user_id' | 'type' | 'attempts' | 'created_at'>,
+    order = deps.orderOf(mail.order_id),
+  ) {
+    const body: MailRequest = { user_id: mail.user_id, order_id: mail.order_id, type: mail.type, order };
     const log = {
       order_id: mail.order_id,
       user_id: mail.user_id,
@@ -130,7 +136,12 @@ export function createOrderMails(deps: OrderMailDeps): OrderMails {
         ),
       );
       const claimed = due.filter((mail) => taken.has(mail.order_id));
-      await eachAtMost(CONCURRENCY, claimed, attempt, () => !stopping);
+      await eachAtMost(
+        CONCURRENCY,
+        claimed,
+        (mail) => attempt(mail),
+        () => !stopping,
+      );
       if (due.length < BATCH) return;
     }
   }
@@ -152,7 +163,7 @@ export function createOrderMails(deps: OrderMailDeps): OrderMails {
       if (saturated()) return; // due now: the worker's next look sends it
       const first = { order_id: order.id, user_id: order.user_id, type: 'order_created' as const };
       // A failure to record the outcome leaves the row owed: the worker tries it when the lease ends.
-      const work = attempt({ ...first, attempts: 0, created_at: Date.now() }).catch((error: unknown) =>
+      const work = attempt({ ...first, attempts: 0, created_at: Date.now() }, order).catch((error: unknown) =>
         logger.error({ err: error, order_id: order.id }, 'order_created mail try not recorded'),
       );
       background.add(work);
