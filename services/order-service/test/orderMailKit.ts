@@ -7,9 +7,10 @@ import { buildApp } from './helpers.ts';
 export type Answer = 'accept' | 'unavailable' | 'hang' | 'user_gone';
 
 /**
- * A stand-in notification-service on a real port: records each notify call (with the order it carries) and answers it as `answer`
- * says at that moment (switchable), `delayMs` later. Like the real one, it keeps one mail per order:
- * a repeat is answered with the same notification id. `maxInFlight` is the most calls it held at once.
+ * A stand-in notification-service on a real port: records each notify call (with the order it
+ * carries) and answers it as `answer` says at that moment (switchable), `delayMs` later. Like the
+ * real one, it keeps one mail per order: a repeat is answered with the same notification id.
+ * `maxInFlight` is the most calls it held at once.
  */
 export async function notificationStandIn(initial: Answer) {
   const received: Array<{ order_id: string; answered: Answer; order: unknown }> = [];

@@ -91,7 +91,7 @@ export function createOrderMails(deps: OrderMailDeps): OrderMails {
 
   async function attempt(
     mail: Pick<OwedMail, 'order_id' | 'user_id' | 'type' | 'attempts' | 'created_at'>,
-    order = deps.orderOf(mail.order_id),
+    order: Order | undefined,
   ) {
     const body: MailRequest = { user_id: mail.user_id, order_id: mail.order_id, type: mail.type, order };
     const log = {
@@ -136,12 +136,9 @@ export function createOrderMails(deps: OrderMailDeps): OrderMails {
         ),
       );
       const claimed = due.filter((mail) => taken.has(mail.order_id));
-      await eachAtMost(
-        CONCURRENCY,
-        claimed,
-        (mail) => attempt(mail),
-        () => !stopping,
-      );
+      // The worker's tries send the order as stored now; the creator's, the order it just wrote.
+      const tryStored = (mail: OwedMail) => attempt(mail, deps.orderOf(mail.order_id));
+      await eachAtMost(CONCURRENCY, claimed, tryStored, () => !stopping);
       if (due.length < BATCH) return;
     }
   }
